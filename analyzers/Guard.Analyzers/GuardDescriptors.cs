@@ -1,0 +1,58 @@
+using Microsoft.CodeAnalysis;
+
+namespace Guard.Analyzers
+{
+    /// <summary>Every Guard diagnostic, in one place, each with its help page.</summary>
+    internal static class GuardDescriptors
+    {
+        public const string Category = "Reliability";
+        public const string HelpLinkBase = "https://github.com/guard-dotnet/guard/blob/main/docs/rules/";
+
+        public const string MissingRetryId = "GRD001";
+        public const string UnboundedCacheId = "GRD002";
+        public const string UnthrottledCallsId = "GRD003";
+        public const string NonIdempotentRetryId = "GRD004";
+        public const string MemoryCacheEntryWithoutSizeId = "GRD005";
+
+        public static readonly DiagnosticDescriptor MissingRetry = Create(
+            MissingRetryId,
+            "Outbound call without retry protection",
+            "'{0}' is an outbound call with no retry protection: a timeout, connection reset, 5xx or 429 fails the whole operation",
+            "An outbound network call that nothing retries turns every transient failure (timeout, connection reset, 5xx, 429) into a failed operation. Run it through a Polly resilience pipeline, a client registered with a resilience handler, or a method marked [RetryWrapper].");
+
+        public static readonly DiagnosticDescriptor UnboundedCache = Create(
+            UnboundedCacheId,
+            "Cache that can only grow",
+            "'{0}' can only grow: {1}",
+            "A long-lived collection that is written and never trimmed grows for the life of the process until it runs out of memory. Bound it: a MemoryCache with a SizeLimit and expirations, a bounded LRU, or a trim on write.");
+
+        public static readonly DiagnosticDescriptor UnthrottledCalls = Create(
+            UnthrottledCallsId,
+            "Outbound calls in a loop without a throttle",
+            "'{0}' is called {1} with no throttle: a burst of calls hits the API's rate limit (429 Too Many Requests)",
+            "Outbound calls repeated in a loop or fanned out in parallel send requests as fast as the machine can, until the server answers 429. Acquire a RateLimiter lease, wait on a SemaphoreSlim, or pace the loop.");
+
+        public static readonly DiagnosticDescriptor NonIdempotentRetry = Create(
+            NonIdempotentRetryId,
+            "Non-idempotent operation retried without an idempotency key",
+            "'{0}' is retried {1}: {2}",
+            "Retrying an operation that is not idempotent (placing an order) repeats it when the first attempt reached the server and only the answer was lost. Create an idempotency key (client order id) once, before the first attempt, and send it with every attempt.");
+
+        public static readonly DiagnosticDescriptor MemoryCacheEntryWithoutSize = Create(
+            MemoryCacheEntryWithoutSizeId,
+            "MemoryCache entry written without Size",
+            "'{0}' writes an entry without a Size to a MemoryCache that has a SizeLimit: this throws InvalidOperationException at run time",
+            "A MemoryCache created with a SizeLimit requires every entry to declare its Size; an entry without one throws InvalidOperationException when it is written.");
+
+        private static DiagnosticDescriptor Create(string id, string title, string message, string description) =>
+            new DiagnosticDescriptor(
+                id,
+                title,
+                message,
+                Category,
+                DiagnosticSeverity.Warning,
+                isEnabledByDefault: true,
+                description: description,
+                helpLinkUri: HelpLinkBase + id + ".md");
+    }
+}

@@ -1,0 +1,41 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace Guard.Analyzers.Tests.Verifiers;
+
+/// <summary>
+/// Reference assemblies for test sources: the running .NET's own assemblies plus the libraries the test
+/// project copies beside itself (Polly, Microsoft.Extensions.*). Nothing is downloaded at test time.
+/// </summary>
+public static class TestReferences
+{
+    private static readonly string[] ExtraPrefixes = { "Polly", "Microsoft.Extensions." };
+
+    public static ImmutableArray<MetadataReference> All { get; } = Load();
+
+    private static ImmutableArray<MetadataReference> Load()
+    {
+        var paths = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var trusted = (string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? string.Empty;
+        foreach (var path in trusted.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var name = Path.GetFileNameWithoutExtension(path);
+            if (name.StartsWith("System.", StringComparison.Ordinal) || name is "System" or "mscorlib" or "netstandard" ||
+                name.StartsWith("Microsoft.Win32", StringComparison.Ordinal) || name == "Microsoft.CSharp")
+                paths[name] = path;
+        }
+        foreach (var path in Directory.EnumerateFiles(AppContext.BaseDirectory, "*.dll"))
+        {
+            var name = Path.GetFileNameWithoutExtension(path);
+            if (ExtraPrefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal)))
+                paths[name] = path;
+        }
+        return paths.Values.OrderBy(p => p, StringComparer.Ordinal)
+            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
+            .ToImmutableArray();
+    }
+}

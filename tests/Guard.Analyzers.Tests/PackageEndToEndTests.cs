@@ -19,7 +19,9 @@ public class PackageEndToEndTests
         try
         {
             var feed = Path.Combine(work, "feed");
-            var pack = ProcessRunner.Run("dotnet", $"pack \"{RepositoryPaths.Combine("analyzers", "Guard.Analyzers.Package", "Guard.Analyzers.Package.csproj")}\" -c Release -o \"{feed}\"",
+            ProcessResult pack;
+            using (RepositoryBuildLock.Acquire(TimeSpan.FromMinutes(10)))
+                pack = ProcessRunner.Run("dotnet", $"pack \"{RepositoryPaths.Combine("analyzers", "Guard.Analyzers.Package", "Guard.Analyzers.Package.csproj")}\" -c Release -o \"{feed}\"",
                 RepositoryPaths.Root, TimeSpan.FromMinutes(4));
             Assert.True(pack.ExitCode == 0, "pack failed:\n" + pack.Output);
             var package = Directory.GetFiles(feed, "Guard.Analyzers.*.nupkg").Single();

@@ -15,7 +15,9 @@ public class ToolPackageEndToEndTests
         try
         {
             var feed = Path.Combine(work, "feed");
-            var pack = ProcessRunner.Run("dotnet", $"pack \"{RepositoryPaths.Combine("runtime", "Guard.Cli", "Guard.Cli.csproj")}\" -c Release -o \"{feed}\"",
+            ProcessResult pack;
+            using (RepositoryBuildLock.Acquire(TimeSpan.FromMinutes(10)))
+                pack = ProcessRunner.Run("dotnet", $"pack \"{RepositoryPaths.Combine("runtime", "Guard.Cli", "Guard.Cli.csproj")}\" -c Release -o \"{feed}\"",
                 RepositoryPaths.Root, TimeSpan.FromMinutes(4));
             Assert.True(pack.ExitCode == 0, "pack failed:\n" + pack.Output);
             Assert.Single(Directory.GetFiles(feed, "Guard.Cli.*.nupkg"));

@@ -53,7 +53,7 @@ namespace Guard.Analyzers
             {
                 var reference = (IFieldReferenceOperation)context.Operation;
                 var field = reference.Field.OriginalDefinition;
-                if (field.IsConst || !SymbolEqualityComparer.Default.Equals(field.ContainingAssembly, _compilation.Assembly))
+                if (field.IsConst || !SymbolEqualityComparer.Default.Equals(field.ContainingAssembly, _compilation.Assembly) || HasErrors(field.Type))
                     return;
                 if (Types.TryGetCollection(field.Type, out var kind))
                 {
@@ -166,6 +166,22 @@ namespace Guard.Analyzers
                         : ImmutableDictionary<string, string?>.Empty;
                     context.ReportDiagnostic(Diagnostic.Create(GuardDescriptors.UnboundedCache, creation.Location, additional, properties, tracked.Field.Name, reason));
                 }
+            }
+
+            /// <summary>A type that does not bind (broken code being typed): nothing to judge yet.</summary>
+            private static bool HasErrors(ITypeSymbol type)
+            {
+                if (type.TypeKind == TypeKind.Error)
+                    return true;
+                if (type is INamedTypeSymbol named)
+                {
+                    foreach (var argument in named.TypeArguments)
+                    {
+                        if (HasErrors(argument))
+                            return true;
+                    }
+                }
+                return false;
             }
 
             private TrackedField Track(IFieldSymbol field) => _fields.GetOrAdd(field, f => new TrackedField(f));

@@ -255,6 +255,8 @@ namespace Guard.Analyzers
                     return wrapped is null ? CacheFacts.Unknown : Value(wrapped.Value, profile, types, depth + 1);
                 case ILocalReferenceOperation local:
                     return LocalFacts(local.Local, Root(local), profile, types, depth + 1);
+                case IConditionalOperation { WhenFalse: { } whenFalse } conditional:
+                    return Value(conditional.WhenTrue, profile, types, depth + 1).Or(Value(whenFalse, profile, types, depth + 1));
                 default:
                     return CacheFacts.Unknown;
             }

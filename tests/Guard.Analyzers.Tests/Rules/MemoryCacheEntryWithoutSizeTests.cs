@@ -1,5 +1,10 @@
 using System;
+using System.Collections.Immutable;
+using System.Linq;
 using System.Threading.Tasks;
+using Guard.Analyzers.Tests.Verifiers;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.Extensions.Caching.Memory;
 using Verify = Guard.Analyzers.Tests.Verifiers.AnalyzerVerifier<Guard.Analyzers.MemoryCacheEntryWithoutSizeAnalyzer>;
 
@@ -166,6 +171,20 @@ public class MemoryCacheEntryWithoutSizeTests
             }
         }
         """, null, false, Array.Empty<string>(), messageContains: "'cache.Set'");
+
+    [Fact]
+    public async Task Reports_a_local_cache_in_top_level_statements()
+    {
+        var project = TestWorkspace.CreateProject(Usings + """
+            using var cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = 100 });
+            cache.Set("BTCUSDT", 42m);
+            cache.Set("ETHUSDT", 2m, new MemoryCacheEntryOptions { Size = 1 });
+            """);
+        project = project.WithCompilationOptions(project.CompilationOptions!.WithOutputKind(OutputKind.ConsoleApplication));
+        var diagnostics = await TestWorkspace.GetAnalyzerDiagnosticsAsync(project, ImmutableArray.Create<DiagnosticAnalyzer>(new MemoryCacheEntryWithoutSizeAnalyzer()));
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.Equal("cache.Set(\"BTCUSDT\", 42m)", diagnostic.Location.SourceTree!.GetText().ToString(diagnostic.Location.SourceSpan));
+    }
 
     [Fact]
     public Task Ignores_entries_that_have_a_size() => Verify.VerifyAsync(Usings + """

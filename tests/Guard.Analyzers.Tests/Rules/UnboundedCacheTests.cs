@@ -136,6 +136,16 @@ public class UnboundedCacheTests
         """);
 
     [Fact]
+    public Task Reports_a_static_registry_written_by_every_instance() => VerifyMessage("""
+        class Order
+        {
+            private static readonly Dictionary<string, Order> [|All|] = new();
+
+            public Order(string id) => All[id] = this;
+        }
+        """, "it is added to in the Order constructor");
+
+    [Fact]
     public Task Reports_an_immutable_collection_reassigned_with_an_added_copy() => Verify.VerifyAsync(Usings + """
         class Quotes
         {
@@ -302,6 +312,7 @@ public class UnboundedCacheTests
             private static Dictionary<string, decimal> _prices = new();
             private static List<string> _log = new();
             private static ImmutableDictionary<string, decimal> _snapshot = ImmutableDictionary<string, decimal>.Empty;
+            private static ImmutableHashSet<string> _updated = ImmutableHashSet<string>.Empty;
             private static Dictionary<string, decimal>? _lazy;
 
             public void On(string symbol, decimal price)
@@ -309,6 +320,8 @@ public class UnboundedCacheTests
                 _prices[symbol] = price;
                 _log.Add(symbol);
                 _snapshot = _snapshot.SetItem(symbol, price);
+                _updated = _updated.Add(symbol);
+                ImmutableInterlocked.Update(ref _updated, set => set.Count > 100 ? set.Clear() : set);
                 (_lazy ??= new Dictionary<string, decimal>())[symbol] = price;
             }
 

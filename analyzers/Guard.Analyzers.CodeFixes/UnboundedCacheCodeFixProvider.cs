@@ -28,13 +28,16 @@ namespace Guard.Analyzers.CodeFixes
         public override FixAllProvider GetFixAllProvider() =>
             FixAllProvider.Create(async (context, document, diagnostics) => await FixAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
 
-        public override Task RegisterCodeFixesAsync(CodeFixContext context)
+        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
         {
+            var tree = await context.Document.GetSyntaxTreeAsync(context.CancellationToken).ConfigureAwait(false);
+            if (tree is null)
+                return;
+            var limit = SizeLimit(context.Document, tree);
             foreach (var diagnostic in context.Diagnostics)
             {
                 if (!IsFixable(diagnostic))
                     continue;
-                var limit = SizeLimit(context.Document);
                 context.RegisterCodeFix(
                     CodeAction.Create(
                         "Set SizeLimit = " + limit + " and give every entry a Size",
@@ -42,22 +45,19 @@ namespace Guard.Analyzers.CodeFixes
                         EquivalenceKey),
                     diagnostic);
             }
-            return Task.CompletedTask;
         }
 
         private static bool IsFixable(Diagnostic diagnostic) =>
             diagnostic.Properties.ContainsKey(UnboundedCacheAnalyzer.FixableProperty) && diagnostic.AdditionalLocations.Count > 0;
 
-        private static int SizeLimit(Document document) =>
-            document.TryGetSyntaxTree(out var tree)
-                ? GuardOptions.GetInt(document.Project.AnalyzerOptions, tree, GuardDescriptors.UnboundedCacheId, DefaultSizeLimitOption, DefaultSizeLimit)
-                : DefaultSizeLimit;
+        private static int SizeLimit(Document document, SyntaxTree tree) =>
+            GuardOptions.GetInt(document.Project.AnalyzerOptions, tree, GuardDescriptors.UnboundedCacheId, DefaultSizeLimitOption, DefaultSizeLimit);
 
         private static async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
         {
             var edits = await CacheSizeEdits.CreateAsync(document, cancellationToken).ConfigureAwait(false);
             var tree = edits.Root.SyntaxTree;
-            var limit = GuardOptions.GetInt(document.Project.AnalyzerOptions, tree, GuardDescriptors.UnboundedCacheId, DefaultSizeLimitOption, DefaultSizeLimit);
+            var limit = SizeLimit(document, tree);
             var size = MemoryCacheEntryWithoutSizeCodeFixProvider.EntrySize(document.Project.AnalyzerOptions, tree);
             var changed = false;
             foreach (var diagnostic in diagnostics)

@@ -18,7 +18,7 @@ namespace Guard.Analyzers
         /// <summary>Replaces it (outside a constructor) or hands it out by reference: it may start empty again.</summary>
         Reset,
 
-        /// <summary>Stores it in a new MemoryCache created right there (the creation is analyzed on its own).</summary>
+        /// <summary>Assigns it a <c>new MemoryCache(...)</c> written right there (the creation is analyzed on its own).</summary>
         Created,
 
         /// <summary>Passes it away: code that is not in sight may trim it.</summary>
@@ -205,7 +205,7 @@ namespace Guard.Analyzers
             }
         }
 
-        /// <summary>An extension method called on the collection: LINQ reads; CollectionExtensions adds or removes by name.</summary>
+        /// <summary>A System.Collections.Generic.CollectionExtensions method called on the collection: TryAdd adds, Remove removes.</summary>
         private static FieldUse ByExtension(string name, CollectionKind kind)
         {
             if (kind.Immutable)
@@ -280,12 +280,12 @@ namespace Guard.Analyzers
         /// Whether an operation runs while the field's owner is being initialized: in a constructor of the
         /// declaring type (static for a static field) or a field initializer, not in a lambda declared there.
         /// </summary>
-        public static bool IsInitialization(IOperation operation, ISymbol? containingSymbol, IFieldSymbol? field = null)
+        public static bool IsInitialization(IFieldReferenceOperation reference, ISymbol? containingSymbol)
         {
-            field ??= (operation as IFieldReferenceOperation)?.Field;
-            if (field is null || containingSymbol is null)
+            var field = reference.Field;
+            if (containingSymbol is null)
                 return false;
-            for (var up = operation.Parent; up != null; up = up.Parent)
+            for (var up = reference.Parent; up != null; up = up.Parent)
             {
                 if (up is IAnonymousFunctionOperation or ILocalFunctionOperation)
                     return false;

@@ -24,7 +24,9 @@ namespace Guard.Analyzers
             UnboundedCacheId,
             "Cache that can only grow",
             "'{0}' can only grow: {1}",
-            "A long-lived collection that is written and never trimmed grows for the life of the process until it runs out of memory. Bound it: a MemoryCache with a SizeLimit and expirations, a bounded LRU, or a trim on write.");
+            "A long-lived collection that is written and never trimmed grows for the life of the process until it runs out of memory. Bound it: a MemoryCache with a SizeLimit and expirations, a bounded LRU, or a trim on write.",
+            // Whether anything ever removes from a field is known only once the whole compilation is seen.
+            WellKnownDiagnosticTags.CompilationEnd);
 
         public static readonly DiagnosticDescriptor UnthrottledCalls = Create(
             UnthrottledCallsId,
@@ -44,7 +46,7 @@ namespace Guard.Analyzers
             "'{0}' writes an entry without a Size to a MemoryCache that has a SizeLimit: this throws InvalidOperationException at run time",
             "A MemoryCache created with a SizeLimit requires every entry to declare its Size; an entry without one throws InvalidOperationException when it is written.");
 
-        private static DiagnosticDescriptor Create(string id, string title, string message, string description) =>
+        private static DiagnosticDescriptor Create(string id, string title, string message, string description, params string[] customTags) =>
             new DiagnosticDescriptor(
                 id,
                 title,
@@ -53,6 +55,7 @@ namespace Guard.Analyzers
                 DiagnosticSeverity.Warning,
                 isEnabledByDefault: true,
                 description: description,
-                helpLinkUri: HelpLinkBase + id + ".md");
+                helpLinkUri: HelpLinkBase + id + ".md",
+                customTags: customTags);
     }
 }

@@ -1,0 +1,562 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Guard.Analyzers
+{
+    internal enum KeyState
+    {
+        /// <summary>No idempotency key is sent.</summary>
+        Missing,
+        /// <summary>A key made before the first attempt (or one Guard assumes was): safe.</summary>
+        Outside,
+        /// <summary>A key made again on every attempt.</summary>
+        Inside,
+        /// <summary>Guard cannot tell: safe, precision first.</summary>
+        Unknown,
+    }
+
+    internal enum KeyFixKind
+    {
+        None,
+        /// <summary>Add <c>Key = key</c> to the object creation <see cref="KeyFix.Target"/>.</summary>
+        AddMember,
+        /// <summary>Pass <c>key: key</c> to the invocation <see cref="KeyFix.Target"/>, whose key parameter is omitted.</summary>
+        AddArgument,
+        /// <summary>Add the Idempotency-Key header to the request declared by the statement <see cref="KeyFix.Target"/>.</summary>
+        AddHeader,
+        /// <summary>Move the expression <see cref="KeyFix.Target"/> into a local made before the retry, and use the local.</summary>
+        ReplaceValue,
+        /// <summary>Move the local declaration statement <see cref="KeyFix.Target"/> before the retry.</summary>
+        HoistLocal,
+    }
+
+    /// <summary>How the code fix can send a key made once; carried from the analysis to the fixer.</summary>
+    internal readonly struct KeyFix
+    {
+        public KeyFix(KeyFixKind kind, SyntaxNode target, string keyName, ITypeSymbol? keyType)
+        {
+            Kind = kind;
+            Target = target;
+            KeyName = keyName;
+            KeyType = keyType;
+        }
+
+        public KeyFixKind Kind { get; }
+        public SyntaxNode? Target { get; }
+
+        /// <summary>The member, parameter, header or query name the key goes in; the fix names its local after it.</summary>
+        public string? KeyName { get; }
+
+        /// <summary>The type of a new key (string or Guid) for the Add kinds.</summary>
+        public ITypeSymbol? KeyType { get; }
+    }
+
+    internal readonly struct KeySite
+    {
+        public KeySite(KeyState state, KeyFix fix = default)
+        {
+            State = state;
+            Fix = fix;
+        }
+
+        public KeyState State { get; }
+        public KeyFix Fix { get; }
+    }
+
+    /// <summary>
+    /// Finds the idempotency key a non-idempotent call sends and judges where it is made: in a key argument, in a
+    /// key member of the request object, in an Idempotency-Key header, or in the query string of the URI.
+    /// </summary>
+    internal sealed class IdempotencyKeys
+    {
+        private readonly IInvocationOperation _invocation;
+        private readonly RetryScope _scope;
+        private readonly IOperation _root;
+        private readonly NonIdempotentRetrySettings _settings;
+        private readonly Compilation _compilation;
+        private readonly INamedTypeSymbol? _within;
+        private readonly KeyOrigins _origins;
+        private readonly HashSet<ISymbol> _examined = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        private readonly List<KeySite> _sites = new List<KeySite>();
+
+        private IdempotencyKeys(IInvocationOperation invocation, RetryScope scope, NonIdempotentRetrySettings settings, Compilation compilation, INamedTypeSymbol? within)
+        {
+            _invocation = invocation;
+            _scope = scope;
+            _root = OperationTree.Root(invocation);
+            _settings = settings;
+            _compilation = compilation;
+            _within = within;
+            _origins = new KeyOrigins(scope);
+        }
+
+        public static KeySite Judge(IInvocationOperation invocation, NonIdempotentKind kind, HttpRequestInfo? request, RetryScope scope,
+            NonIdempotentRetrySettings settings, Compilation compilation, INamedTypeSymbol? within)
+        {
+            var keys = new IdempotencyKeys(invocation, scope, settings, compilation, within);
+            if (kind == NonIdempotentKind.OrderPost)
+                keys.CollectHttp(request);
+            else
+                keys.CollectMethod();
+            return keys.Verdict();
+        }
+
+        private KeySite Verdict()
+        {
+            KeySite? inside = null, missing = null;
+            foreach (var site in _sites)
+            {
+                switch (site.State)
+                {
+                    case KeyState.Outside:
+                    case KeyState.Unknown:
+                        return site;
+                    case KeyState.Inside:
+                        inside ??= site;
+                        break;
+                    case KeyState.Missing:
+                        if (missing is null || (missing.Value.Fix.Kind == KeyFixKind.None && site.Fix.Kind != KeyFixKind.None))
+                            missing = site;
+                        break;
+                }
+            }
+            if (inside.HasValue)
+                return inside.Value;
+            // Nothing linked carries a key: report only when the method mentions no key anywhere else either.
+            if (MentionsKeyElsewhere())
+                return new KeySite(KeyState.Unknown);
+            return missing ?? new KeySite(KeyState.Missing);
+        }
+
+        private void CollectMethod()
+        {
+            if (_invocation.Instance != null && _settings.KeyMemberOf(_invocation.Instance.Type) != null)
+                AddObject(_invocation.Instance);
+            var method = _invocation.TargetMethod;
+            foreach (var argument in _invocation.Arguments)
+            {
+                var parameter = argument.Parameter;
+                if (parameter != null && _settings.IsKeyName(parameter.Name))
+                {
+                    if (argument.ArgumentKind == ArgumentKind.DefaultValue)
+                        _sites.Add(new KeySite(KeyState.Missing, OmittedArgumentFix(method, parameter)));
+                    else
+                        AddValue(argument.Value, parameter.Name);
+                }
+                else if (argument.ArgumentKind != ArgumentKind.ParamArray)
+                {
+                    AddObject(argument.Value);
+                }
+            }
+        }
+
+        private void CollectHttp(HttpRequestInfo? request)
+        {
+            var name = _invocation.TargetMethod.Name;
+            if (name is "PostAsync" or "PostAsJsonAsync")
+            {
+                AddQuery(NonIdempotentCalls.Argument(_invocation, "requestUri"));
+                if (name == "PostAsJsonAsync")
+                {
+                    AddObject(NonIdempotentCalls.Argument(_invocation, "value"));
+                }
+                else if (NonIdempotentCalls.Argument(_invocation, "content") is { } content &&
+                         OperationTree.Unwrap(content) is IInvocationOperation { TargetMethod.Name: "Create", TargetMethod.ContainingType.Name: "JsonContent" } json &&
+                         json.Arguments.Length > 0)
+                {
+                    AddObject(json.Arguments[0].Value);
+                }
+                return;
+            }
+            if (request is null)
+                return;
+            foreach (var argument in request.Creation.Arguments)
+            {
+                if (argument.Parameter?.Name == "requestUri")
+                    AddQuery(argument.Value);
+            }
+            AddHeaders(request);
+        }
+
+        /// <summary>A key value: judged by where it is made.</summary>
+        private void AddValue(IOperation value, string keyName)
+        {
+            var unwrapped = OperationTree.Unwrap(value);
+            if (unwrapped is IDefaultValueOperation || unwrapped.ConstantValue is { HasValue: true, Value: null })
+            {
+                _sites.Add(new KeySite(KeyState.Missing));
+                return;
+            }
+            switch (_origins.Of(unwrapped))
+            {
+                case KeyOrigin.Inside:
+                    _sites.Add(new KeySite(KeyState.Inside, InsideFix(unwrapped, keyName)));
+                    break;
+                case KeyOrigin.Outside:
+                    _sites.Add(new KeySite(KeyState.Outside));
+                    break;
+                default:
+                    _sites.Add(new KeySite(KeyState.Unknown));
+                    break;
+            }
+        }
+
+        /// <summary>An object sent with the call (the request, the order): its key member, if its type has one.</summary>
+        private void AddObject(IOperation? operation)
+        {
+            if (operation is null)
+                return;
+            var value = OperationTree.Unwrap(operation);
+            var keyMember = _settings.KeyMemberOf(value.Type);
+            switch (value)
+            {
+                case IObjectCreationOperation creation:
+                    AddCreation(creation, keyMember);
+                    return;
+                case IAnonymousObjectCreationOperation anonymous:
+                    AddAnonymous(anonymous);
+                    return;
+                case IWithOperation with:
+                    if (!AddInitializerKey(with.Initializer) && keyMember != null)
+                        AddObject(with.Operand);
+                    return;
+            }
+            if (keyMember is null)
+                return;
+            var owner = OperationTree.ReferencedSymbol(value) ?? (value as ILocalReferenceOperation)?.Local;
+            if (owner is null)
+            {
+                // An order built by a call (BuildOrder()) or read through another object: it may carry its key.
+                _sites.Add(new KeySite(value is IMemberReferenceOperation ? KeyState.Outside : KeyState.Unknown));
+                return;
+            }
+            // order.ClientOrderId = ... inside the retry decides, wherever the order was built.
+            var written = false;
+            foreach (var write in _origins.MemberWrites(owner, keyMember.Name))
+            {
+                AddValue(write, keyMember.Name);
+                written = true;
+            }
+            if (written)
+                return;
+            if (!_scope.ContainsDeclarationOf(owner))
+            {
+                // Built before the retry and only passed in: assume its key was set there (precision first).
+                _sites.Add(new KeySite(KeyState.Outside));
+                return;
+            }
+            if (owner is ILocalSymbol local && !_origins.IsWrittenInScope(local) &&
+                OperationTree.FindDeclarator(_scope.Body, local)?.GetVariableInitializer()?.Value is { } initializer)
+            {
+                _examined.Add(local);
+                AddObject(initializer);
+                return;
+            }
+            _sites.Add(new KeySite(KeyState.Unknown));
+        }
+
+        private void AddCreation(IObjectCreationOperation creation, ISymbol? keyMember)
+        {
+            foreach (var argument in creation.Arguments)
+            {
+                if (argument.Parameter != null && argument.ArgumentKind != ArgumentKind.DefaultValue && _settings.IsKeyName(argument.Parameter.Name))
+                {
+                    AddValue(argument.Value, argument.Parameter.Name);
+                    return;
+                }
+            }
+            if (AddInitializerKey(creation.Initializer) || keyMember is null)
+                return;
+            switch (DefaultOf(keyMember))
+            {
+                case MemberDefault.Fresh:
+                    // The type makes a new key per instance, and the instance is made per attempt.
+                    var state = _scope.Contains(creation.Syntax) ? KeyState.Inside : KeyState.Outside;
+                    _sites.Add(new KeySite(state, state == KeyState.Inside ? AddMemberFix(creation, keyMember) : default));
+                    return;
+                case MemberDefault.Other:
+                    _sites.Add(new KeySite(KeyState.Unknown));
+                    return;
+                default:
+                    _sites.Add(new KeySite(KeyState.Missing, AddMemberFix(creation, keyMember)));
+                    return;
+            }
+        }
+
+        private bool AddInitializerKey(IObjectOrCollectionInitializerOperation? initializer)
+        {
+            if (initializer is null)
+                return false;
+            foreach (var item in initializer.Initializers)
+            {
+                if (item is ISimpleAssignmentOperation { Target: IMemberReferenceOperation target } assignment && _settings.IsKeyName(target.Member.Name))
+                {
+                    AddValue(assignment.Value, target.Member.Name);
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /// <summary>new { symbol, qty }: a request body whose fields are all in sight.</summary>
+        private void AddAnonymous(IAnonymousObjectCreationOperation anonymous)
+        {
+            foreach (var item in anonymous.Initializers)
+            {
+                if (item is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation target } assignment && _settings.IsKeyName(target.Property.Name))
+                {
+                    AddValue(assignment.Value, target.Property.Name);
+                    return;
+                }
+            }
+            _sites.Add(new KeySite(KeyState.Missing));
+        }
+
+        /// <summary>?symbol=BTC&amp;newClientOrderId={id}: the hole after a key name in the query string.</summary>
+        private void AddQuery(IOperation? uri)
+        {
+            if (uri is null)
+                return;
+            var parts = OrderUris.Read(uri, _root);
+            for (var i = 0; i < parts.Count; i++)
+            {
+                var text = parts[i].Text;
+                if (text is null || !_settings.TextMentionsKey(text))
+                    continue;
+                var start = text.LastIndexOfAny(new[] { '?', '&' }) + 1;
+                if (text.EndsWith("=", StringComparison.Ordinal) && i + 1 < parts.Count && parts[i + 1].Hole is { } hole &&
+                    _settings.IsKeyName(text.Substring(start, text.Length - start - 1)))
+                {
+                    AddValue(hole, text.Substring(start, text.Length - start - 1));
+                }
+                else
+                {
+                    _sites.Add(new KeySite(KeyState.Unknown));
+                }
+                return;
+            }
+        }
+
+        /// <summary>request.Headers.Add("Idempotency-Key", key), or TryAddWithoutValidation, or a Headers collection initializer.</summary>
+        private void AddHeaders(HttpRequestInfo request)
+        {
+            var found = false;
+            foreach (var operation in _root.Descendants())
+            {
+                if (operation is not IInvocationOperation { TargetMethod.Name: "Add" or "TryAddWithoutValidation", Arguments.Length: 2 } add)
+                    continue;
+                if (add.Arguments[0].Value.ConstantValue is not { HasValue: true, Value: string header } || !_settings.IsKeyHeader(header))
+                    continue;
+                if (!IsHeadersOf(add, request))
+                    continue;
+                AddValue(add.Arguments[1].Value, header);
+                found = true;
+            }
+            if (!found)
+                _sites.Add(new KeySite(KeyState.Missing, AddHeaderFix(request)));
+        }
+
+        private static bool IsHeadersOf(IInvocationOperation add, HttpRequestInfo request)
+        {
+            if (request.Creation.Syntax.Span.Contains(add.Syntax.Span))
+                return true;
+            return request.Local != null &&
+                   add.Instance is IPropertyReferenceOperation { Property.Name: "Headers", Instance: ILocalReferenceOperation owner } &&
+                   SymbolEqualityComparer.Default.Equals(owner.Local, request.Local);
+        }
+
+        private enum MemberDefault
+        {
+            None,
+            Fresh,
+            Other,
+        }
+
+        /// <summary>
+        /// How a type in source sets its key member when the creation does not: a Guid.NewGuid() initializer makes one
+        /// per instance; any other initializer or a constructor assignment makes it unknown. Metadata types: none seen.
+        /// </summary>
+        private static MemberDefault DefaultOf(ISymbol member)
+        {
+            foreach (var reference in member.DeclaringSyntaxReferences)
+            {
+                var syntax = reference.GetSyntax();
+                var initializer = syntax switch
+                {
+                    PropertyDeclarationSyntax property => property.Initializer?.Value,
+                    VariableDeclaratorSyntax variable => variable.Initializer?.Value,
+                    _ => null,
+                };
+                if (initializer != null)
+                    return SyntaxIsFresh(initializer) ? MemberDefault.Fresh : MemberDefault.Other;
+                if (syntax is ParameterSyntax)
+                    return MemberDefault.Other;
+            }
+            if (member.ContainingType is null)
+                return MemberDefault.None;
+            foreach (var constructor in member.ContainingType.InstanceConstructors)
+            {
+                foreach (var reference in constructor.DeclaringSyntaxReferences)
+                {
+                    foreach (var node in reference.GetSyntax().DescendantNodes())
+                    {
+                        if (node is AssignmentExpressionSyntax assignment && AssignedName(assignment.Left) == member.Name)
+                            return MemberDefault.Other;
+                    }
+                }
+            }
+            return MemberDefault.None;
+        }
+
+        private static string? AssignedName(ExpressionSyntax left) => left switch
+        {
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+            MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
+            _ => null,
+        };
+
+        private static bool SyntaxIsFresh(SyntaxNode node)
+        {
+            foreach (var descendant in node.DescendantNodesAndSelf())
+            {
+                if (descendant is InvocationExpressionSyntax invocation && SyntaxNames.InvokedName(invocation) is "NewGuid" or "CreateVersion7" or "NewUlid" or "NewId" or "NextGuid" or "NextId")
+                    return true;
+                if (descendant is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Now" or "UtcNow" or "TickCount" or "TickCount64" })
+                    return true;
+            }
+            return false;
+        }
+
+        /// <summary>
+        /// Identifiers and string literals anywhere in the method that name a key, or values whose type has a key
+        /// member, other than the ones already judged: a key Guard did not link, so it does not report.
+        /// </summary>
+        private bool MentionsKeyElsewhere()
+        {
+            foreach (var token in _root.Syntax.DescendantTokens())
+            {
+                switch (token.Kind())
+                {
+                    case SyntaxKind.IdentifierToken when _settings.IsKeyName(token.ValueText):
+                        return true;
+                    case SyntaxKind.StringLiteralToken or SyntaxKind.InterpolatedStringTextToken or SyntaxKind.SingleLineRawStringLiteralToken or SyntaxKind.MultiLineRawStringLiteralToken
+                        when _settings.TextMentionsKey(token.ValueText):
+                        return true;
+                }
+            }
+            foreach (var operation in _root.Descendants())
+            {
+                ISymbol? symbol = operation switch
+                {
+                    ILocalReferenceOperation local => local.Local,
+                    IParameterReferenceOperation parameter => parameter.Parameter,
+                    IFieldReferenceOperation field => field.Field,
+                    IPropertyReferenceOperation { Arguments.IsEmpty: true } property => property.Property,
+                    _ => null,
+                };
+                if (symbol != null && !_examined.Contains(symbol) && _settings.KeyMemberOf(operation.Type) != null)
+                    return true;
+            }
+            return false;
+        }
+
+        private KeyFix OmittedArgumentFix(IMethodSymbol method, IParameterSymbol parameter)
+        {
+            foreach (var p in method.Parameters)
+            {
+                if (p.IsParams)
+                    return default;
+            }
+            if (!CanHoldNewKey(parameter.Type) || _invocation.Syntax is not InvocationExpressionSyntax)
+                return default;
+            return new KeyFix(KeyFixKind.AddArgument, _invocation.Syntax, parameter.Name, parameter.Type);
+        }
+
+        private KeyFix AddMemberFix(IObjectCreationOperation creation, ISymbol member)
+        {
+            if (creation.Syntax is not (ObjectCreationExpressionSyntax or ImplicitObjectCreationExpressionSyntax))
+                return default;
+            var (type, settable) = member switch
+            {
+                IPropertySymbol property => (property.Type, property.SetMethod != null && IsAccessible(property.SetMethod)),
+                IFieldSymbol field => (field.Type, !field.IsReadOnly && !field.IsConst && IsAccessible(field)),
+                _ => (null, false),
+            };
+            return settable && CanHoldNewKey(type) ? new KeyFix(KeyFixKind.AddMember, creation.Syntax, member.Name, type) : default;
+        }
+
+        private KeyFix AddHeaderFix(HttpRequestInfo request)
+        {
+            if (request.Declarator?.Syntax.Parent?.Parent is not LocalDeclarationStatementSyntax statement ||
+                statement.Parent is not BlockSyntax || statement.Declaration.Variables.Count != 1)
+                return default;
+            return new KeyFix(KeyFixKind.AddHeader, statement, NonIdempotentRetrySettings.DefaultHeaderName, _compilation.GetSpecialType(SpecialType.System_String));
+        }
+
+        /// <summary>A key made inside the retry: hoist its local, or move the expression into a local made before the retry.</summary>
+        private KeyFix InsideFix(IOperation value, string keyName)
+        {
+            if (value is ILocalReferenceOperation reference && _scope.ContainsDeclarationOf(reference.Local))
+            {
+                var declarator = OperationTree.FindDeclarator(_scope.Body, reference.Local);
+                var initializer = declarator?.GetVariableInitializer()?.Value;
+                if (initializer is null || !KeyOrigins.ContainsFresh(initializer) || !IsSelfContained(initializer) || _origins.IsWrittenInScope(reference.Local))
+                    return default;
+                if (declarator!.Syntax.Parent?.Parent is LocalDeclarationStatementSyntax statement && statement.Parent is BlockSyntax &&
+                    statement.Declaration.Variables.Count == 1 && statement.Modifiers.Count == 0 && statement.UsingKeyword.IsKind(SyntaxKind.None))
+                    return new KeyFix(KeyFixKind.HoistLocal, statement, reference.Local.Name, null);
+                return default;
+            }
+            if (!KeyOrigins.ContainsFresh(value) || !IsSelfContained(value) || !HasNaturalType(value))
+                return default;
+            return new KeyFix(KeyFixKind.ReplaceValue, value.Syntax, keyName, null);
+        }
+
+        /// <summary>The expression reads nothing made inside the retry, so it can move before it unchanged.</summary>
+        private bool IsSelfContained(IOperation value)
+        {
+            foreach (var operation in value.DescendantsAndSelf())
+            {
+                switch (operation)
+                {
+                    case IAnonymousFunctionOperation:
+                    case IAwaitOperation:
+                    case IDeclarationExpressionOperation:
+                        return false;
+                    case ILocalReferenceOperation local when _scope.ContainsDeclarationOf(local.Local) || _origins.IsWrittenInScope(local.Local):
+                        return false;
+                    case IParameterReferenceOperation parameter when _scope.ContainsDeclarationOf(parameter.Parameter):
+                        return false;
+                    case IInvocationOperation { TargetMethod.MethodKind: MethodKind.LocalFunction } call when _scope.ContainsDeclarationOf(call.TargetMethod):
+                        return false;
+                }
+            }
+            return true;
+        }
+
+        /// <summary>`var key = expression;` keeps the meaning: no target-typed new(), null, default or collection expression.</summary>
+        private static bool HasNaturalType(IOperation value)
+        {
+            if (value.Type is null || value.Syntax is ImplicitObjectCreationExpressionSyntax or LiteralExpressionSyntax || value.Syntax.IsKind(SyntaxKind.CollectionExpression))
+                return false;
+            if (value.Parent is not IConversionOperation { IsImplicit: true } conversion)
+                return true;
+            var kind = conversion.Conversion;
+            return kind.IsIdentity || kind.IsReference || kind.IsNullable || kind.IsNumeric;
+        }
+
+        private static bool CanHoldNewKey(ITypeSymbol? type)
+        {
+            if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
+                type = nullable.TypeArguments[0];
+            return type != null && (type.SpecialType == SpecialType.System_String || (type.Name == "Guid" && type.ContainingNamespace?.Name == "System"));
+        }
+
+        private bool IsAccessible(ISymbol symbol) =>
+            _within is null ? symbol.DeclaredAccessibility == Accessibility.Public : _compilation.IsSymbolAccessibleWithin(symbol, _within);
+    }
+}

@@ -340,6 +340,50 @@ public class NonIdempotentRetryTests
         }
         """);
 
+    [Fact]
+    public Task Ignores_an_order_built_inside_the_retry_and_handed_to_a_helper() => Verify("""
+        class Bot
+        {
+            static void Stamp(OrderRequest order) { }
+
+            async Task M(IExchange exchange, ResiliencePipeline pipeline) =>
+                await pipeline.ExecuteAsync(async ct =>
+                {
+                    var order = new OrderRequest { Symbol = "BTCUSDT" };
+                    Stamp(order);
+                    await exchange.PlaceOrderAsync(order, ct);
+                });
+        }
+        """);
+
+    [Fact]
+    public Task Reports_an_order_without_a_key_beside_one_with_a_key() => Verify("""
+        class Bot
+        {
+            async Task M(IExchange exchange, ResiliencePipeline pipeline)
+            {
+                var clientOrderId = Guid.NewGuid().ToString("N");
+                await pipeline.ExecuteAsync(async ct =>
+                {
+                    await exchange.PlaceOrderAsync(new OrderRequest { Symbol = "BTCUSDT", ClientOrderId = clientOrderId }, ct);
+                    await [|exchange.PlaceOrderAsync(new OrderRequest { Symbol = "ETHUSDT" }, ct)|];
+                });
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Ignores_a_json_body_that_carries_a_key() => Verify("""
+        class Bot
+        {
+            async Task M(HttpClient http, ResiliencePipeline pipeline, string symbol, string id)
+            {
+                var body = "{\"symbol\":\"" + symbol + "\",\"clientOrderId\":\"" + id + "\"}";
+                await pipeline.ExecuteAsync(async ct => await http.PostAsync("/api/v1/orders", new StringContent(body), ct));
+            }
+        }
+        """);
+
     // ---- what is not flagged ----
 
     [Fact]
@@ -711,7 +755,7 @@ public class NonIdempotentRetryTests
                 await pipeline.ExecuteAsync(async ct => await http.SendAsync(new HttpRequestMessage(HttpMethod.Post, ), ct));
                 await pipeline.ExecuteAsync(async ct => await http.PostAsync(UnknownUri, null, ct));
                 await pipeline.ExecuteAsync(async ct => await undefined.PlaceOrderAsync(x => x.ClientOrderId = Guid.NewGuid()));
-                for (;;) { try { await exchange.PlaceOrderAsync(null!); break; } catch { } }
+                for (;;) { try { await [|exchange.PlaceOrderAsync(null!)|]; break; } catch { } }
                 while (true) try { await [|exchange.PlaceOrderAsync(new OrderRequest { ClientOrderId = id++ })|]; return; } catch { }
             }
         }

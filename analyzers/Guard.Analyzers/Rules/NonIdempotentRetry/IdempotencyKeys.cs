@@ -249,7 +249,7 @@ namespace Guard.Analyzers
                 _sites.Add(new KeySite(KeyState.Outside));
                 return;
             }
-            if (owner is ILocalSymbol local && !_origins.IsWrittenInScope(local) &&
+            if (owner is ILocalSymbol local && !_origins.IsWrittenInScope(local) && !IsPassedElsewhere(local) &&
                 OperationTree.FindDeclarator(_scope.Body, local)?.GetVariableInitializer()?.Value is { } initializer)
             {
                 _examined.Add(local);
@@ -257,6 +257,18 @@ namespace Guard.Analyzers
                 return;
             }
             _sites.Add(new KeySite(KeyState.Unknown));
+        }
+
+        /// <summary>Stamp(order) or ids.Assign(order) inside the retry may set the key where Guard cannot see.</summary>
+        private bool IsPassedElsewhere(ILocalSymbol local)
+        {
+            foreach (var operation in _scope.Body!.Descendants())
+            {
+                if (operation is IArgumentOperation argument && argument.Parent != _invocation &&
+                    OperationTree.Unwrap(argument.Value) is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local))
+                    return true;
+            }
+            return false;
         }
 
         private void AddCreation(IObjectCreationOperation creation, ISymbol? keyMember)
@@ -432,12 +444,27 @@ namespace Guard.Analyzers
         }
 
         /// <summary>
-        /// Identifiers and string literals anywhere in the method that name a key, or values whose type has a key
-        /// member, other than the ones already judged: a key Guard did not link, so it does not report.
+        /// Whether what the call sends mentions a key Guard did not link: an identifier or string literal naming a key,
+        /// or a value whose type has a key member, in the arguments, in the initializers of the locals they read, or
+        /// in statements that fill those locals (parameters["newClientOrderId"] = id). Other calls in the method,
+        /// even other orders with keys, do not count.
         /// </summary>
         private bool MentionsKeyElsewhere()
         {
-            foreach (var token in _root.Syntax.DescendantTokens())
+            var visited = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            foreach (var argument in _invocation.Arguments)
+            {
+                if (argument.ArgumentKind != ArgumentKind.DefaultValue && Mentions(argument.Value, 0, visited))
+                    return true;
+            }
+            return false;
+        }
+
+        private const int MaxMentionDepth = 3;
+
+        private bool Mentions(IOperation operation, int depth, HashSet<ISymbol> visited)
+        {
+            foreach (var token in operation.Syntax.DescendantTokens())
             {
                 switch (token.Kind())
                 {
@@ -448,20 +475,65 @@ namespace Guard.Analyzers
                         return true;
                 }
             }
-            foreach (var operation in _root.Descendants())
+            if (depth >= MaxMentionDepth)
+                return false;
+            foreach (var descendant in operation.DescendantsAndSelf())
             {
-                ISymbol? symbol = operation switch
+                ISymbol? symbol = descendant switch
                 {
-                    ILocalReferenceOperation local => local.Local,
+                    ILocalReferenceOperation reference => reference.Local,
                     IParameterReferenceOperation parameter => parameter.Parameter,
-                    IFieldReferenceOperation field => field.Field,
-                    IPropertyReferenceOperation { Arguments.IsEmpty: true } property => property.Property,
                     _ => null,
                 };
-                if (symbol != null && !_examined.Contains(symbol) && _settings.KeyMemberOf(operation.Type) != null)
+                if (symbol is null || !visited.Add(symbol))
+                    continue;
+                if (!_examined.Contains(symbol) && _settings.KeyMemberOf(descendant.Type) != null)
                     return true;
+                if (symbol is ILocalSymbol local && OperationTree.FindDeclarator(_root, local)?.GetVariableInitializer()?.Value is { } initializer &&
+                    Mentions(initializer, depth + 1, visited))
+                    return true;
+                foreach (var fill in Fills(symbol))
+                {
+                    if (Mentions(fill, depth + 1, visited))
+                        return true;
+                }
             }
             return false;
+        }
+
+        /// <summary>Statements that put something into the value: <c>x.Add(...)</c>, <c>x.Headers.Add(...)</c>, <c>x[k] = v</c>, <c>x.P = v</c>.</summary>
+        private IEnumerable<IOperation> Fills(ISymbol symbol)
+        {
+            foreach (var operation in _root.Descendants())
+            {
+                var receiver = operation switch
+                {
+                    IInvocationOperation invocation when invocation != _invocation => invocation.Instance,
+                    ISimpleAssignmentOperation assignment => assignment.Target switch
+                    {
+                        IMemberReferenceOperation member => member.Instance,
+                        IArrayElementReferenceOperation element => element.ArrayReference,
+                        _ => null,
+                    },
+                    _ => null,
+                };
+                if (receiver != null && SymbolEqualityComparer.Default.Equals(BaseSymbol(receiver), symbol))
+                    yield return operation;
+            }
+        }
+
+        /// <summary>The local or parameter at the base of <c>x.Headers</c> or <c>x</c>.</summary>
+        private static ISymbol? BaseSymbol(IOperation receiver)
+        {
+            var current = OperationTree.Unwrap(receiver);
+            while (current is IMemberReferenceOperation { Instance: { } instance })
+                current = OperationTree.Unwrap(instance);
+            return current switch
+            {
+                ILocalReferenceOperation local => local.Local,
+                IParameterReferenceOperation parameter => parameter.Parameter,
+                _ => null,
+            };
         }
 
         private KeyFix OmittedArgumentFix(IMethodSymbol method, IParameterSymbol parameter)

@@ -49,7 +49,7 @@ namespace Guard.Analyzers.CodeFixes
             if (member is null)
                 return null;
             var settings = NonIdempotentRetrySettings.Read(document.Project.AnalyzerOptions, invocation.SyntaxTree);
-            var finding = NonIdempotentRetryAnalysis.Analyze(operation, member, new GuardCompilationContext(model.Compilation), settings);
+            var finding = NonIdempotentRetryAnalysis.Analyze(operation, member, new GuardCompilationContext(model.Compilation), settings, MarkerAttributes.Of(model.Compilation));
             if (finding is null || finding.Key.Fix.Kind == KeyFixKind.None || finding.Key.Fix.Target is null)
                 return null;
             var fix = finding.Key.Fix;
@@ -67,7 +67,8 @@ namespace Guard.Analyzers.CodeFixes
             }
 
             var anchor = RetryAnchor.Find(finding.Scope.Anchor?.Syntax, model, cancellationToken);
-            if (anchor is null)
+            var boundary = finding.Scope.Body?.Syntax;
+            if (anchor is null || boundary is null || !RunsOncePerAttempt(invocation, boundary) || !RunsOncePerAttempt(fix.Target, boundary))
                 return null;
             var scope = DeclarationScope(invocation);
             string localName;
@@ -142,6 +143,21 @@ namespace Guard.Analyzers.CodeFixes
 
         private StatementSyntax KeyDeclaration(string? name, string? value) =>
             name is null || value is null ? EmptyStatement() : ParseStatement($"var {name} = {value};");
+
+        /// <summary>
+        /// No loop, lambda or query between the node and the retry boundary: otherwise one key made before the retry
+        /// would be shared by several orders (foreach order in the retried code), which is worse than none.
+        /// </summary>
+        private static bool RunsOncePerAttempt(SyntaxNode node, SyntaxNode boundary)
+        {
+            for (var current = node.Parent; current != null && current != boundary; current = current.Parent)
+            {
+                if (current is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or QueryExpressionSyntax or
+                    ForStatementSyntax or CommonForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax)
+                    return false;
+            }
+            return true;
+        }
 
         // ---- names ----
 

@@ -22,6 +22,7 @@ namespace Guard.Analyzers
             context.RegisterCompilationStartAction(start =>
             {
                 var guard = new GuardCompilationContext(start.Compilation);
+                var markers = MarkerAttributes.Of(start.Compilation);
                 // Options are read once per tree; the settings also cache which types carry a key member.
                 var settings = new ConcurrentDictionary<SyntaxTree, NonIdempotentRetrySettings>();
                 var options = start.Options;
@@ -30,7 +31,7 @@ namespace Guard.Analyzers
                     var invocation = (IInvocationOperation)c.Operation;
                     var tree = invocation.Syntax.SyntaxTree;
                     var treeSettings = settings.GetOrAdd(tree, t => NonIdempotentRetrySettings.Read(options, t));
-                    var finding = NonIdempotentRetryAnalysis.Analyze(invocation, c.ContainingSymbol, guard, treeSettings);
+                    var finding = NonIdempotentRetryAnalysis.Analyze(invocation, c.ContainingSymbol, guard, treeSettings, markers);
                     if (finding != null)
                         c.ReportDiagnostic(finding.ToDiagnostic());
                 }, OperationKind.Invocation);

@@ -354,6 +354,14 @@ public class NonIdempotentRetryCodeFixTests
                 if (go) await pipeline.ExecuteAsync(async ct => await [|exchange.PlaceOrderAsync(new OrderRequest(), ct)|]);
             }
 
+            async Task SeveralOrdersPerAttempt(IExchange exchange, ResiliencePipeline pipeline, string[] symbols) =>
+                await pipeline.ExecuteAsync(async ct =>
+                {
+                    foreach (var symbol in symbols)
+                        await [|exchange.PlaceOrderAsync(new OrderRequest { Symbol = symbol }, ct)|];
+                    await Task.WhenAll(System.Linq.Enumerable.Select(symbols, s => [|exchange.SubmitOrderAsync(s, 1m, ct: ct)|]));
+                });
+
             async Task NoKeyToSet(IExchange exchange, ResiliencePipeline pipeline) =>
                 await pipeline.ExecuteAsync(async ct => await [|exchange.NewOrderAsync(new PlainOrder(), ct)|]);
 

@@ -40,20 +40,23 @@ namespace Guard.Analyzers
         private static readonly HashSet<string> HttpPostMethods = new HashSet<string> { "PostAsync", "PostAsJsonAsync", "Send", "SendAsync" };
 
         /// <summary>Name test before any symbol work; the [NonIdempotent] attribute is checked on every other call.</summary>
-        public static NonIdempotentKind Classify(IInvocationOperation invocation, KnownTypes types, NonIdempotentRetrySettings settings, out HttpRequestInfo? request)
+        public static NonIdempotentKind Classify(IInvocationOperation invocation, KnownTypes types, NonIdempotentRetrySettings settings, MarkerAttributes markers, out HttpRequestInfo? request)
         {
             request = null;
             var method = invocation.TargetMethod;
-            var definition = method.ReducedFrom ?? method.OriginalDefinition;
             if (HttpPostMethods.Contains(method.Name) && OutboundCalls.IsOutbound(invocation, types, default))
                 return IsOrderPost(invocation, types, settings, out request) ? NonIdempotentKind.OrderPost : NonIdempotentKind.None;
-            if (GuardAttributes.Has(definition, GuardAttributes.Idempotent) || settings.IdempotentMethods.Matches(definition))
+            var definition = method.ReducedFrom ?? method.OriginalDefinition;
+            NonIdempotentKind kind;
+            if (settings.NonIdempotentMethods.Matches(definition) || (markers.MayHaveNonIdempotent && GuardAttributes.Has(definition, GuardAttributes.NonIdempotent)))
+                kind = NonIdempotentKind.DeclaredMethod;
+            else if (NonIdempotentRetrySettings.IsDefaultOrderMethodName(method.Name) && !BuildsAnOrder(method))
+                kind = NonIdempotentKind.OrderMethod;
+            else
                 return NonIdempotentKind.None;
-            if (GuardAttributes.Has(definition, GuardAttributes.NonIdempotent) || settings.NonIdempotentMethods.Matches(definition))
-                return NonIdempotentKind.DeclaredMethod;
-            if (NonIdempotentRetrySettings.IsDefaultOrderMethodName(method.Name) && !BuildsAnOrder(method))
-                return NonIdempotentKind.OrderMethod;
-            return NonIdempotentKind.None;
+            if (settings.IdempotentMethods.Matches(definition) || (markers.MayHaveIdempotent && GuardAttributes.Has(definition, GuardAttributes.Idempotent)))
+                return NonIdempotentKind.None;
+            return kind;
         }
 
         /// <summary>

@@ -44,10 +44,10 @@ namespace Guard.Analyzers
     internal static class NonIdempotentRetryAnalysis
     {
         /// <summary>Cheap checks first: the call's name, then the retry around it, then where its key comes from.</summary>
-        public static NonIdempotentRetryFinding? Analyze(IInvocationOperation invocation, ISymbol containingSymbol, GuardCompilationContext guard, NonIdempotentRetrySettings settings)
+        public static NonIdempotentRetryFinding? Analyze(IInvocationOperation invocation, ISymbol containingSymbol, GuardCompilationContext guard, NonIdempotentRetrySettings settings, MarkerAttributes markers)
         {
-            var kind = NonIdempotentCalls.Classify(invocation, guard.Types, settings, out var request);
-            if (kind == NonIdempotentKind.None || GuardAttributes.Has(containingSymbol, GuardAttributes.Idempotent))
+            var kind = NonIdempotentCalls.Classify(invocation, guard.Types, settings, markers, out var request);
+            if (kind == NonIdempotentKind.None || (markers.MayHaveIdempotent && GuardAttributes.Has(containingSymbol, GuardAttributes.Idempotent)))
                 return null;
             var scope = RetryScope.Find(invocation, containingSymbol, guard, settings, kind == NonIdempotentKind.OrderPost);
             if (scope is null)

@@ -17,8 +17,6 @@ namespace Guard.Analyzers.CodeFixes
     /// </summary>
     internal sealed class KeyFixPlan
     {
-        private const string HeaderName = "Idempotency-Key";
-
         private readonly KeyFix _fix;
         private readonly RetryAnchor? _anchor;
         private readonly string? _localName;
@@ -112,7 +110,7 @@ namespace Guard.Analyzers.CodeFixes
                 case KeyFixKind.AddHeader:
                     var declaration = (LocalDeclarationStatementSyntax)target;
                     var request = declaration.Declaration.Variables[0].Identifier.ValueText;
-                    var header = ParseStatement($"{request}.Headers.Add(\"{HeaderName}\", {keyReference});")
+                    var header = ParseStatement($"{request}.Headers.Add(\"{NonIdempotentRetrySettings.DefaultHeaderName}\", {keyReference});")
                         .WithLeadingTrivia(Indentation(declaration)).WithTrailingTrivia(_endOfLine);
                     editor.InsertAfter(declaration, header);
                     before.Add(KeyDeclaration(_localName, _newKey));

@@ -238,6 +238,74 @@ public class NonIdempotentRetryCodeFixTests
         """);
 
     [Fact]
+    public Task Sets_the_key_of_a_record_whose_key_parameter_was_left_out() => Fix.VerifyFixAsync(Code("""
+        public sealed record OkxOrder(string InstId, string? ClOrdId = null);
+        interface IOkx { Task PlaceOrderAsync(OkxOrder order); }
+        class Bot
+        {
+            async Task M(IOkx okx, ResiliencePipeline pipeline)
+            {
+                await pipeline.ExecuteAsync(async ct => await [|okx.PlaceOrderAsync(new OkxOrder("BTC-USDT"))|]);
+            }
+        }
+        namespace System.Runtime.CompilerServices { static class IsExternalInit { } }
+        """), Code("""
+        public sealed record OkxOrder(string InstId, string? ClOrdId = null);
+        interface IOkx { Task PlaceOrderAsync(OkxOrder order); }
+        class Bot
+        {
+            async Task M(IOkx okx, ResiliencePipeline pipeline)
+            {
+                var clOrdId = Guid.NewGuid().ToString("N");
+                await pipeline.ExecuteAsync(async ct => await okx.PlaceOrderAsync(new OkxOrder("BTC-USDT") { ClOrdId = clOrdId }));
+            }
+        }
+        namespace System.Runtime.CompilerServices { static class IsExternalInit { } }
+        """));
+
+    [Fact]
+    public Task Moves_a_header_key_made_in_a_retry_loop_before_the_loop() => Fix.VerifyFixAsync(Code("""
+        class Bot
+        {
+            async Task<string?> M(HttpClient http, object body, CancellationToken ct)
+            {
+                for (var attempt = 0; attempt < 3; attempt++)
+                {
+                    try
+                    {
+                        using var request = new HttpRequestMessage(HttpMethod.Post, "/v2/orders") { Content = JsonContent.Create(body) };
+                        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+                        using var response = await [|http.SendAsync(request, ct)|];
+                        return await response.Content.ReadAsStringAsync(ct);
+                    }
+                    catch (HttpRequestException) when (attempt < 2) { }
+                }
+                return null;
+            }
+        }
+        """), Code("""
+        class Bot
+        {
+            async Task<string?> M(HttpClient http, object body, CancellationToken ct)
+            {
+                var idempotencyKey = Guid.NewGuid().ToString();
+                for (var attempt = 0; attempt < 3; attempt++)
+                {
+                    try
+                    {
+                        using var request = new HttpRequestMessage(HttpMethod.Post, "/v2/orders") { Content = JsonContent.Create(body) };
+                        request.Headers.Add("Idempotency-Key", idempotencyKey);
+                        using var response = await http.SendAsync(request, ct);
+                        return await response.Content.ReadAsStringAsync(ct);
+                    }
+                    catch (HttpRequestException) when (attempt < 2) { }
+                }
+                return null;
+            }
+        }
+        """));
+
+    [Fact]
     public Task Sends_a_key_made_in_the_call_when_the_handler_retries() => Fix.VerifyFixAsync(Code("""
         using Microsoft.Extensions.DependencyInjection;
         static class Startup

@@ -674,6 +674,24 @@ public class NonIdempotentRetryTests
         }
         """);
 
+    [Fact]
+    public Task Judges_with_expressions_constructor_keys_and_header_initializers() => Verify("""
+        public sealed record OkxOrder(string InstId, string? ClOrdId = null);
+        interface IOkx { Task PlaceOrderAsync(OkxOrder order); }
+        class Bot
+        {
+            async Task M(IOkx okx, HttpClient http, ResiliencePipeline pipeline, OkxOrder template, string key)
+            {
+                await pipeline.ExecuteAsync(async ct => await okx.PlaceOrderAsync(template with { InstId = "BTC-USDT" }));
+                await pipeline.ExecuteAsync(async ct => await [|okx.PlaceOrderAsync(template with { ClOrdId = Guid.NewGuid().ToString() })|]);
+                await pipeline.ExecuteAsync(async ct => await okx.PlaceOrderAsync(new OkxOrder("BTC-USDT", key)));
+                await pipeline.ExecuteAsync(async ct => await [|okx.PlaceOrderAsync(new OkxOrder("BTC-USDT"))|]);
+                await pipeline.ExecuteAsync(async ct => await http.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/orders") { Headers = { { "Idempotency-Key", key } } }, ct));
+            }
+        }
+        namespace System.Runtime.CompilerServices { static class IsExternalInit { } }
+        """);
+
     // ---- HttpClient resilience handlers ----
 
     internal const string ResilienceStubs = """
@@ -740,6 +758,31 @@ public class NonIdempotentRetryTests
             public Task<HttpResponseMessage> Place(string symbol) => _http.PostAsJsonAsync("api/v3/order", new { symbol });
         }
         """ + ResilienceStubs);
+
+    [Fact]
+    public Task Reports_a_post_through_a_named_client_with_a_polly_handler() => Verify("""
+        using Microsoft.Extensions.DependencyInjection;
+        static class Startup
+        {
+            public static void Configure(IServiceCollection services) =>
+                services.AddHttpClient("exchange").AddPolicyHandler(Policy.Handle<HttpRequestException>().OrResult<HttpResponseMessage>(r => false).RetryAsync(3));
+        }
+        static class PollyHandlerStubs
+        {
+            public static IHttpClientBuilder AddPolicyHandler(this IHttpClientBuilder builder, IAsyncPolicy<HttpResponseMessage> policy) => builder;
+        }
+        class Trader
+        {
+            private readonly IHttpClientFactory _factory;
+            public Trader(IHttpClientFactory factory) => _factory = factory;
+
+            public async Task<HttpResponseMessage> Buy(string symbol)
+            {
+                var http = _factory.CreateClient("exchange");
+                return await [|http.PostAsJsonAsync("/api/v3/order", new { symbol, side = "BUY" })|];
+            }
+        }
+        """);
 
     // ---- broken code ----
 

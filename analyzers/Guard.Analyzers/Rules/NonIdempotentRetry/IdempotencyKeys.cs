@@ -273,15 +273,28 @@ namespace Guard.Analyzers
 
         private void AddCreation(IObjectCreationOperation creation, ISymbol? keyMember)
         {
+            var keyParameterOmitted = false;
             foreach (var argument in creation.Arguments)
             {
-                if (argument.Parameter != null && argument.ArgumentKind != ArgumentKind.DefaultValue && _settings.IsKeyName(argument.Parameter.Name))
+                if (argument.Parameter is null || !_settings.IsKeyName(argument.Parameter.Name))
+                    continue;
+                if (argument.ArgumentKind == ArgumentKind.DefaultValue)
                 {
-                    AddValue(argument.Value, argument.Parameter.Name);
-                    return;
+                    keyParameterOmitted = true;
+                    continue;
                 }
+                AddValue(argument.Value, argument.Parameter.Name);
+                return;
             }
-            if (AddInitializerKey(creation.Initializer) || keyMember is null)
+            if (AddInitializerKey(creation.Initializer))
+                return;
+            if (keyParameterOmitted)
+            {
+                // new OkxOrder("BTC-USDT") with the optional clOrdId left out.
+                _sites.Add(new KeySite(KeyState.Missing, keyMember is null ? default : AddMemberFix(creation, keyMember)));
+                return;
+            }
+            if (keyMember is null)
                 return;
             switch (DefaultOf(keyMember))
             {

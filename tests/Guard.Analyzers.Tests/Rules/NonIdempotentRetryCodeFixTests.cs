@@ -339,6 +339,46 @@ public class NonIdempotentRetryCodeFixTests
         """ + NonIdempotentRetryTests.ResilienceStubs));
 
     [Fact]
+    public Task Adds_a_header_made_in_the_call_when_the_handler_retries() => Fix.VerifyFixAsync(Code("""
+        using Microsoft.Extensions.DependencyInjection;
+        static class Startup
+        {
+            public static void Configure(IServiceCollection services) =>
+                services.ConfigureHttpClientDefaults(b => b.AddStandardResilienceHandler());
+        }
+        class ExchangeClient
+        {
+            private readonly HttpClient _http;
+            public ExchangeClient(HttpClient http) => _http = http;
+
+            public async Task Place(string json)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, "v1/orders") { Content = new StringContent(json) };
+                using var response = await [|_http.SendAsync(request)|];
+            }
+        }
+        """ + NonIdempotentRetryTests.ResilienceStubs), Code("""
+        using Microsoft.Extensions.DependencyInjection;
+        static class Startup
+        {
+            public static void Configure(IServiceCollection services) =>
+                services.ConfigureHttpClientDefaults(b => b.AddStandardResilienceHandler());
+        }
+        class ExchangeClient
+        {
+            private readonly HttpClient _http;
+            public ExchangeClient(HttpClient http) => _http = http;
+
+            public async Task Place(string json)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, "v1/orders") { Content = new StringContent(json) };
+                request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+                using var response = await _http.SendAsync(request);
+            }
+        }
+        """ + NonIdempotentRetryTests.ResilienceStubs));
+
+    [Fact]
     public Task Fixes_all_with_a_distinct_key_per_order() => Fix.VerifyFixAllAsync(Code("""
         class Bot
         {

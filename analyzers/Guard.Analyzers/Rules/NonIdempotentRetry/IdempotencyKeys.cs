@@ -126,7 +126,7 @@ namespace Guard.Analyzers
             }
             if (inside.HasValue)
                 return inside.Value;
-            // Nothing linked carries a key: report only when the method mentions no key anywhere else either.
+            // Nothing linked carries a key: report only when nothing else the call sends mentions one either.
             if (MentionsKeyElsewhere())
                 return new KeySite(KeyState.Unknown);
             return missing ?? new KeySite(KeyState.Missing);

@@ -60,11 +60,13 @@ namespace Guard.Analyzers
         }
 
         /// <summary>
-        /// <c>Order CreateOrder(...)</c>: a synchronous method that returns the order or request it is named after
-        /// builds one and sends nothing. Awaitable and void methods, and those that return a result, do send.
+        /// <c>OrderRequest CreateOrder(...)</c>, <c>Order NewOrder(...)</c>: a synchronous factory that returns the order
+        /// or request it is named after builds one and sends nothing. Place, Submit, Send and Execute always send.
         /// </summary>
         private static bool BuildsAnOrder(IMethodSymbol method)
         {
+            if (!(method.Name.StartsWith("CreateOrder", StringComparison.Ordinal) || method.Name.StartsWith("NewOrder", StringComparison.Ordinal)))
+                return false;
             if (method.ReturnsVoid || method.ReturnType is not INamedTypeSymbol returnType || IsAwaitable(returnType))
                 return false;
             var name = returnType.Name;

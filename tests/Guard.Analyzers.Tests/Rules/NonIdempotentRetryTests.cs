@@ -479,6 +479,17 @@ public class NonIdempotentRetryTests
         }
         """);
 
+    [Fact]
+    public Task Reports_a_synchronous_place_order_that_returns_the_order() => Verify("""
+        public sealed class Order { public string Symbol { get; set; } = ""; }
+        interface IBrokerSession { Order PlaceOrder(string symbol, decimal quantity); }
+        class Bot
+        {
+            Order M(IBrokerSession session, ISyncPolicy policy) =>
+                policy.Execute(() => [|session.PlaceOrder("AAPL", 10m)|]);
+        }
+        """);
+
     // ---- declared and listed methods ----
 
     [Fact]

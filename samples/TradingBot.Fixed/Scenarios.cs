@@ -114,10 +114,10 @@ public static class Backtester
     }
 }
 
-/// <summary>leak, fixed: the journal keeps the last few seconds of snapshots, not all of them.</summary>
+/// <summary>leak, fixed: the journal keeps the last few snapshots of each symbol, not all of them.</summary>
 public sealed class BookRecorder(MarketData market)
 {
-    private const int Keep = 400;
+    private const int Keep = 40;
     private readonly Queue<OrderBookSnapshot> _journal = new();
 
     public async Task RunAsync(CancellationToken ct)

@@ -15,8 +15,9 @@
 #              GUARD_DEMO_GUARD      a guard command to use instead of packing one from runtime/Guard.Cli
 set -uo pipefail
 
+# The comment at the top of this file.
 usage() {
-  sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"
 }
 
 scenario="${1:-gc}"
@@ -47,7 +48,18 @@ die() { local code=$1; shift; printf '%s%s%s\n' "$red" "$*" "$reset" >&2; exit "
 # Background processes the script started and has not reaped yet. An unreaped process keeps its pid, so the
 # cleanup can never signal a stranger: TERM to each, then KILL after 5 s.
 started=()
-running() { local state; state="$(ps -o stat= -p "$1" 2>/dev/null)" && [ -n "$state" ] && [ "${state#Z}" = "$state" ]; }
+# running <pid>: alive and not a zombie (an exited child stays one until it is reaped).
+running() {
+  local state=''
+  if [ -r "/proc/$1/stat" ]; then
+    read -r state <"/proc/$1/stat" 2>/dev/null && state="${state##*) }"
+  elif command -v ps >/dev/null; then
+    state="$(ps -o stat= -p "$1" 2>/dev/null)"
+  else
+    kill -0 "$1" 2>/dev/null && state=R
+  fi
+  [ -n "$state" ] && [ "${state#Z}" = "$state" ]
+}
 forget() {
   local pid kept=()
   for pid in "${started[@]}"; do [ "$pid" = "$1" ] || kept+=("$pid"); done
@@ -114,6 +126,8 @@ json_field() {
   printf '%s\n' "$2" | sed -nE 's/.*"'"$1"'":"(([^"\\]|\\.)*)".*/\1/p' | sed 's/\\"/"/g'
 }
 
+command -v dotnet >/dev/null || die 2 "dotnet not found: the demo needs the .NET 10 SDK (https://dot.net)"
+
 # No compiler server either: nothing of the build stays behind.
 build=(-c Release -tl:off -nologo --artifacts-path "$artifacts" -p:UseSharedCompilation=false)
 
@@ -168,10 +182,10 @@ url="$(wait_for_line 60 "$exchange_pid" "$logs/exchange.log" 's/^Exchange listen
 echo "  exchange pid $exchange_pid at $url"
 
 step "Starting the bot: TradingBot --scenario $scenario"
-bot="$artifacts/bin/TradingBot/release/TradingBot"
-[ -x "$bot" ] || bot="dotnet $artifacts/bin/TradingBot/release/TradingBot.dll"
+bot=("$artifacts/bin/TradingBot/release/TradingBot")
+[ -x "${bot[0]}" ] || bot=(dotnet "$artifacts/bin/TradingBot/release/TradingBot.dll")
 # The bot's own --duration is a second bound, should this script be killed before it can clean up.
-$bot --exchange "$url" --scenario "$scenario" --duration $((duration + 120)) >"$logs/bot.log" 2>&1 </dev/null &
+"${bot[@]}" --exchange "$url" --scenario "$scenario" --duration $((duration + 120)) >"$logs/bot.log" 2>&1 </dev/null &
 bot_pid=$!
 started+=("$bot_pid")
 wait_for_line 60 "$bot_pid" "$logs/bot.log" '/^TradingBot started/p' >/dev/null ||

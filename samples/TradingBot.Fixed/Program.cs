@@ -1,7 +1,7 @@
 using System.Threading.RateLimiting;
 using TradingBot.Fixed;
 
-// samples/TradingBot, fixed. See README.md in samples/.
+// samples/TradingBot, fixed: see samples/README.md.
 //   TradingBot.Fixed [--exchange <url>] [--scenario starve|gc|leak] [--duration <seconds>]
 var options = BotOptions.Parse(args);
 if (options is null)

@@ -1,6 +1,6 @@
 using TradingBot;
 
-// A trading bot with the problems Guard exists for. See README.md in this folder.
+// A trading bot with the problems Guard exists for: see samples/README.md.
 //   TradingBot [--exchange <url>] [--scenario starve|gc|leak] [--duration <seconds>]
 var options = BotOptions.Parse(args);
 if (options is null)
@@ -26,6 +26,7 @@ try
 {
     await catalog.LoadAsync(stop.Token);
 }
+// HttpRequestException: GRD001's missing retry. InvalidOperationException: GRD005's entry without a Size.
 catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException)
 {
     Console.WriteLine($"instrument catalog not loaded, trading with default lot sizes: {ex.Message}");

@@ -9,8 +9,9 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 // Options (command line --name value, or environment variable):
 //   --urls / ASPNETCORE_URLS     where to listen; without it, http://127.0.0.1:$EXCHANGE_PORT (default 5080).
 //                                Port 0 picks a free port; the chosen address is printed on start.
-//   --fault-rate / EXCHANGE_FAULT_RATE   share of requests answered 503, and of orders whose acknowledgement
-//                                        is "lost" after the order was placed (default 0.02)
+//   --fault-rate / EXCHANGE_FAULT_RATE   share of reads answered 503 (default 0.02)
+//   --lost-ack-rate / EXCHANGE_LOST_ACK_RATE   share of orders placed and then answered 503, as when the
+//                                        answer is lost on the way back (default: the fault rate)
 //   --rate-limit / EXCHANGE_RATE_LIMIT   requests a second before 429 Too Many Requests (default 50)
 //   --shutdown-after             stop by itself after this many seconds (0: never)
 var builder = WebApplication.CreateBuilder(args);
@@ -20,6 +21,7 @@ if (string.IsNullOrEmpty(settings["urls"]))
     builder.WebHost.UseUrls($"http://127.0.0.1:{settings["EXCHANGE_PORT"] ?? "5080"}");
 
 var faultRate = Number(settings["fault-rate"] ?? settings["EXCHANGE_FAULT_RATE"], 0.02);
+var lostAckRate = Number(settings["lost-ack-rate"] ?? settings["EXCHANGE_LOST_ACK_RATE"], faultRate);
 var rateLimit = (int)Number(settings["rate-limit"] ?? settings["EXCHANGE_RATE_LIMIT"], 50);
 var shutdownAfter = Number(settings["shutdown-after"], 0);
 
@@ -83,7 +85,7 @@ app.MapPost("/api/orders", (OrderRequest request, Market market, OrderDesk desk)
 
     var (ack, replayed) = desk.Place(request, instrument);
     // The order is placed, but the answer never reaches the client: the case that makes a blind retry dangerous.
-    if (!replayed && Random.Shared.NextDouble() < faultRate)
+    if (!replayed && Random.Shared.NextDouble() < lostAckRate)
         return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
     return replayed ? Results.Ok(ack) : Results.Created($"/api/orders/{ack.OrderId}", ack);
 });
@@ -92,7 +94,7 @@ app.Lifetime.ApplicationStarted.Register(() =>
 {
     var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
     // A stable line that scripts wait for: the address, with the real port when port 0 was asked for.
-    Console.WriteLine($"Exchange listening on {addresses?.FirstOrDefault()} (fault rate {faultRate:0.###}, rate limit {rateLimit}/s)");
+    Console.WriteLine($"Exchange listening on {addresses?.FirstOrDefault()} (fault rate {faultRate:0.###}, lost acknowledgements {lostAckRate:0.###}, rate limit {rateLimit}/s)");
 });
 if (shutdownAfter > 0)
     _ = Task.Delay(TimeSpan.FromSeconds(shutdownAfter), app.Lifetime.ApplicationStopping).ContinueWith(_ => app.Lifetime.StopApplication(), TaskScheduler.Default);

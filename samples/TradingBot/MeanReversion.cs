@@ -24,9 +24,9 @@ public sealed class MeanReversion(MarketData market, InstrumentCatalog catalog, 
                 continue;
             var position = _positions.GetValueOrDefault(quote.Symbol);
             if (position == 0 && quote.Ask < average * (1 - Threshold))
-                await TradeAsync(quote.Symbol, "buy", Quantity(quote.Symbol, quote.Ask), quote.Ask, ct);
+                await BuyAsync(quote.Symbol, Quantity(quote.Symbol, quote.Ask), quote.Ask, ct);
             else if (position > 0 && quote.Bid > average * (1 + Threshold))
-                await TradeAsync(quote.Symbol, "sell", position, quote.Bid, ct);
+                await SellAsync(quote.Symbol, position, quote.Bid, ct);
         }
     }
 
@@ -39,14 +39,24 @@ public sealed class MeanReversion(MarketData market, InstrumentCatalog catalog, 
         return Math.Max(lot, Math.Floor(Notional / price / lot) * lot);
     }
 
-    private async Task TradeAsync(string symbol, string side, decimal quantity, decimal price, CancellationToken ct)
+    private async Task BuyAsync(string symbol, decimal quantity, decimal price, CancellationToken ct)
     {
         _lastOrder[symbol] = DateTimeOffset.UtcNow;
-        var ack = await orders.PlaceAsync(symbol, side, quantity, price, ct);
-        if (ack is null)
-            return;
+        if (await orders.BuyAsync(symbol, quantity, price, ct) is { } ack)
+            Placed(ack, quantity);
+    }
+
+    private async Task SellAsync(string symbol, decimal quantity, decimal price, CancellationToken ct)
+    {
+        _lastOrder[symbol] = DateTimeOffset.UtcNow;
+        if (await orders.SellAsync(symbol, quantity, price, ct) is { } ack)
+            Placed(ack, 0);
+    }
+
+    private void Placed(OrderAck ack, decimal position)
+    {
         OrdersPlaced++;
-        _positions[symbol] = side == "buy" ? quantity : 0;
-        Console.WriteLine($"order {ack.OrderId}: {side} {quantity} {symbol} @ {price}");
+        _positions[ack.Symbol] = position;
+        Console.WriteLine($"order {ack.OrderId}: {ack.Side} {ack.Quantity} {ack.Symbol} @ {ack.Price}");
     }
 }

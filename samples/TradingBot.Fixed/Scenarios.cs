@@ -74,6 +74,7 @@ public static class Backtester
     {
         var candles = LoadCandles();
         var passes = 0;
+        var best = double.MinValue;
         while (!ct.IsCancellationRequested)
         {
             var signal = 0.0;
@@ -93,9 +94,9 @@ public static class Backtester
                 }
             }
             passes++;
-            if (passes % 50 == 0 && double.IsNaN(signal))
-                Console.WriteLine("backtest produced no signal");
+            best = Math.Max(best, signal);
         }
+        Console.WriteLine($"backtest: {passes} passes, best signal {best:0.##}");
     }
 
     private static List<Candle> LoadCandles()

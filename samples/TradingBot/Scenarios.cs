@@ -92,6 +92,7 @@ public static class Backtester
     {
         var candles = LoadCandles();
         var passes = 0;
+        var best = double.MinValue;
         while (!ct.IsCancellationRequested)
         {
             var signal = 0.0;
@@ -104,11 +105,11 @@ public static class Backtester
                 signal += series[^1] - series[0];
             }
             passes++;
+            best = Math.Max(best, signal);
             // "Force garbage collection" to keep the memory down: the remedy that is the problem.
             GC.Collect();
-            if (passes % 50 == 0 && double.IsNaN(signal))
-                Console.WriteLine("backtest produced no signal");
         }
+        Console.WriteLine($"backtest: {passes} passes, best signal {best:0.##}");
     }
 
     private static List<Candle> LoadCandles()

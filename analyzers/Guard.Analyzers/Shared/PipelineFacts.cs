@@ -50,6 +50,13 @@ namespace Guard.Analyzers
             return builder is null ? Unknown : Scan(builder);
         }
 
+        /// <summary>What the pipeline held by a field, property or local is known to contain.</summary>
+        public static PipelineFacts OfSymbol(ISymbol symbol)
+        {
+            var values = AssignedValues.Of(symbol);
+            return values.Length == 1 ? Scan(values[0]) : Unknown;
+        }
+
         private static ExpressionSyntax? BuilderSyntaxOf(IOperation? receiver)
         {
             while (receiver is IConversionOperation conversion)

@@ -18,16 +18,39 @@ namespace Guard.Analyzers.CodeFixes
         /// The first candidate (then candidate2, candidate3...) that names nothing visible at the position and no
         /// identifier inside <paramref name="region"/>, so the new name neither shadows nor is shadowed.
         /// </summary>
-        public static string UniqueName(SemanticModel model, int position, SyntaxNode? region, IReadOnlyList<string> candidates)
+        public static string UniqueName(SemanticModel model, int position, SyntaxNode? region, IReadOnlyList<string> candidates, ICollection<string>? taken = null)
         {
             for (var suffix = 1; ; suffix++)
             {
                 foreach (var candidate in candidates)
                 {
                     var name = suffix == 1 ? candidate : candidate + suffix;
-                    if (IsFree(model, position, region, name))
+                    if ((taken is null || !taken.Contains(name)) && IsFree(model, position, region, name))
                         return name;
                 }
+            }
+        }
+
+        /// <summary>
+        /// Names chosen one by one for nested rewrites (a fix inside another fix's lambda or loop) must differ
+        /// from each other too: each gets the names of the rewrites around and inside it as taken.
+        /// </summary>
+        public static void SeparateNestedNames<T>(IReadOnlyList<T> items, System.Func<T, SyntaxNode> node, System.Func<T, string> getName, System.Action<T, string> setName,
+            System.Func<T, ICollection<string>, string> rename)
+        {
+            var ordered = items.OrderBy(i => node(i).SpanStart).ToList();
+            for (var i = 0; i < ordered.Count; i++)
+            {
+                var span = node(ordered[i]).Span;
+                var taken = new HashSet<string>();
+                for (var j = 0; j < i; j++)
+                {
+                    var other = node(ordered[j]).Span;
+                    if (other.Contains(span) || span.Contains(other))
+                        taken.Add(getName(ordered[j]));
+                }
+                if (taken.Contains(getName(ordered[i])))
+                    setName(ordered[i], rename(ordered[i], taken));
             }
         }
 
@@ -57,7 +80,7 @@ namespace Guard.Analyzers.CodeFixes
         }
 
         /// <summary>Inserts the field after the type's last field, or first when it has none.</summary>
-        public static TypeDeclarationSyntax InsertField(TypeDeclarationSyntax type, MemberDeclarationSyntax field)
+        public static TypeDeclarationSyntax InsertField(TypeDeclarationSyntax type, MemberDeclarationSyntax field, string newLine)
         {
             var index = 0;
             for (var i = 0; i < type.Members.Count; i++)
@@ -66,16 +89,40 @@ namespace Guard.Analyzers.CodeFixes
                     index = i + 1;
             }
             if (index == 0 && type.Members.Count > 0)
-                field = field.WithTrailingTrivia(field.GetTrailingTrivia().Add(SyntaxFactory.ElasticCarriageReturnLineFeed));
+                field = field.WithTrailingTrivia(field.GetTrailingTrivia().Add(SyntaxFactory.ElasticEndOfLine(newLine)));
             return type.WithMembers(type.Members.Insert(index, field));
+        }
+
+        /// <summary>The document's line break (its first one), so added code does not mix line endings.</summary>
+        public static string NewLine(SyntaxNode root)
+        {
+            foreach (var trivia in root.DescendantTrivia())
+            {
+                if (trivia.IsKind(SyntaxKind.EndOfLineTrivia))
+                    return trivia.ToString();
+            }
+            return "\n";
+        }
+
+        /// <summary>A block written on one line (<c>{ a(); }</c>) rebuilt so the formatter lays out its statements on lines of their own.</summary>
+        public static BlockSyntax WithStatementsOnLines(BlockSyntax block, SyntaxList<StatementSyntax> statements)
+        {
+            if (block.ToString().IndexOf('\n') >= 0)
+                return block.WithStatements(statements);
+            return SyntaxFactory.Block(statements.Select(s => s.WithoutTrivia()
+                    .WithLeadingTrivia(SyntaxFactory.ElasticMarker).WithTrailingTrivia(SyntaxFactory.ElasticMarker)
+                    .WithAdditionalAnnotations(Formatter.Annotation)))
+                .WithLeadingTrivia(block.GetLeadingTrivia())
+                .WithTrailingTrivia(block.GetTrailingTrivia())
+                .WithAdditionalAnnotations(Formatter.Annotation);
         }
 
         /// <summary>
         /// A member parsed from text that names types with <c>global::</c>: marked so that the names are
         /// simplified, the usings they need are added and the member is formatted.
         /// </summary>
-        public static MemberDeclarationSyntax ParseMember(string text) =>
-            SyntaxFactory.ParseMemberDeclaration(text)!
+        public static MemberDeclarationSyntax ParseMember(string text, string newLine) =>
+            SyntaxFactory.ParseMemberDeclaration(text.Replace("\r\n", "\n").Replace("\n", newLine))!
                 .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation, Formatter.Annotation);
 
         /// <summary>Adds the usings the annotated nodes need, simplifies their names and formats them.</summary>
@@ -117,6 +164,20 @@ namespace Guard.Analyzers.CodeFixes
                     break;
             }
             return null;
+        }
+
+        /// <summary>Whether code at the symbol (a method, or a lambda or local function inside one) has no <c>this</c>.</summary>
+        public static bool IsStaticContext(ISymbol symbol)
+        {
+            for (var current = symbol; current != null; current = current.ContainingSymbol)
+            {
+                if (current is IMethodSymbol { MethodKind: MethodKind.LocalFunction, IsStatic: true })
+                    return true;
+                if (current is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction })
+                    continue;
+                return current.IsStatic;
+            }
+            return false;
         }
 
         /// <summary>Whether the language version allows using declarations (C# 8).</summary>

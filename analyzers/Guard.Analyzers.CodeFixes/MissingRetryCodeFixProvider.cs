@@ -71,6 +71,8 @@ namespace Guard.Analyzers.CodeFixes
             }
             if (plans.Count == 0)
                 return document;
+            CodeFixSupport.SeparateNestedNames(plans.Values.ToList(), p => p.Await, p => p.LambdaParameter, (p, name) => p.LambdaParameter = name,
+                (p, taken) => CodeFixSupport.UniqueName(model, p.Await.SpanStart, p.Await, LambdaParameterNames, taken));
 
             // One new field per type, however many calls in it are fixed.
             var fields = new Dictionary<SyntaxNode, string>();
@@ -80,11 +82,12 @@ namespace Guard.Analyzers.CodeFixes
                     fields.Add(plan.FieldOwner!, CodeFixSupport.UniqueMemberName(model, plan.Await.SpanStart, plan.FieldOwnerSymbol!, FieldName));
             }
 
+            var newLine = CodeFixSupport.NewLine(root);
             var newRoot = root.ReplaceNodes(plans.Keys.Concat(fields.Keys), (original, rewritten) =>
             {
                 if (plans.TryGetValue(original, out var plan))
                     return Rewrite((AwaitExpressionSyntax)rewritten, plan, plan.ExistingPipeline ?? fields[plan.FieldOwner!]);
-                return CodeFixSupport.InsertField((TypeDeclarationSyntax)rewritten, CodeFixSupport.ParseMember(FieldText(fields[original])));
+                return CodeFixSupport.InsertField((TypeDeclarationSyntax)rewritten, CodeFixSupport.ParseMember(FieldText(fields[original]), newLine), newLine);
             });
             return await CodeFixSupport.FinishAsync(document.WithSyntaxRoot(newRoot), cancellationToken).ConfigureAwait(false);
         }
@@ -187,7 +190,7 @@ namespace Guard.Analyzers.CodeFixes
             public int TokenIndex { get; private set; } = -1;
             public string? TokenParameterName { get; private set; }
             public ExpressionSyntax? OuterToken { get; private set; }
-            public string LambdaParameter { get; private set; } = "ct";
+            public string LambdaParameter { get; set; } = "ct";
             public string? ExistingPipeline { get; private set; }
             public TypeDeclarationSyntax? FieldOwner { get; private set; }
             public INamedTypeSymbol? FieldOwnerSymbol { get; private set; }
@@ -299,7 +302,7 @@ namespace Guard.Analyzers.CodeFixes
             {
                 var position = await.SpanStart;
                 var inStaticLambda = await.Ancestors().OfType<AnonymousFunctionExpressionSyntax>().Any(l => l.Modifiers.Any(SyntaxKind.StaticKeyword));
-                var staticContext = model.GetEnclosingSymbol(position, cancellationToken) is { } enclosing && IsStaticContext(enclosing);
+                var staticContext = model.GetEnclosingSymbol(position, cancellationToken) is { } enclosing && CodeFixSupport.IsStaticContext(enclosing);
                 var candidates = new List<(string Name, PipelineFacts Facts, bool IsLocal)>();
                 foreach (var symbol in model.LookupSymbols(position))
                 {
@@ -340,19 +343,6 @@ namespace Guard.Analyzers.CodeFixes
                     return candidates[0].Name;
                 var known = candidates.Where(c => c.Facts.IsKnown).ToList();
                 return known.Count == 1 ? known[0].Name : null;
-            }
-
-            private static bool IsStaticContext(ISymbol symbol)
-            {
-                for (var current = symbol; current != null; current = current.ContainingSymbol)
-                {
-                    if (current is IMethodSymbol { MethodKind: MethodKind.LocalFunction, IsStatic: true })
-                        return true;
-                    if (current is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction })
-                        continue;
-                    return current.IsStatic;
-                }
-                return false;
             }
         }
     }

@@ -368,7 +368,7 @@ public class MissingRetryCodeFixTests
         {{Field(indent: "    ")}}
 
             async Task<string> A(HttpClient client, CancellationToken ct) => await s_retryPipeline.ExecuteAsync(async token => await client.GetStringAsync("https://a", token), ct);
-            async Task B(HttpClient client) => await s_retryPipeline.ExecuteAsync(async ct => await client.PostAsync("https://a/watch", new StringContent(await s_retryPipeline.ExecuteAsync(async ct => await client.GetStringAsync("https://b", ct))), ct));
+            async Task B(HttpClient client) => await s_retryPipeline.ExecuteAsync(async ct => await client.PostAsync("https://a/watch", new StringContent(await s_retryPipeline.ExecuteAsync(async token => await client.GetStringAsync("https://b", token))), ct));
         }
 
         class Candles

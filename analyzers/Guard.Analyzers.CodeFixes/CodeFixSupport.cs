@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Options;
 using Microsoft.CodeAnalysis.Simplification;
 
 namespace Guard.Analyzers.CodeFixes
@@ -130,7 +131,12 @@ namespace Guard.Analyzers.CodeFixes
         {
             document = await ImportAdder.AddImportsAsync(document, Simplifier.AddImportsAnnotation, null, cancellationToken).ConfigureAwait(false);
             document = await Simplifier.ReduceAsync(document, Simplifier.Annotation, null, cancellationToken).ConfigureAwait(false);
-            return await Formatter.FormatAsync(document, Formatter.Annotation, null, cancellationToken).ConfigureAwait(false);
+            // The formatter writes its own line break (the machine's by default): make it the document's.
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            OptionSet options = await document.GetOptionsAsync(cancellationToken).ConfigureAwait(false);
+            if (root != null)
+                options = options.WithChangedOption(FormattingOptions.NewLine, LanguageNames.CSharp, NewLine(root));
+            return await Formatter.FormatAsync(document, Formatter.Annotation, options, cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>

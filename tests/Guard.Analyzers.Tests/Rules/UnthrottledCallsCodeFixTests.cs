@@ -377,6 +377,34 @@ public class UnthrottledCallsCodeFixTests
         Assert.Empty(await FixesFor(project));
     }
 
+    [Theory]
+    [InlineData("\r\n")]
+    [InlineData("\n")]
+    public async Task Keeps_the_line_breaks_of_the_document(string newLine)
+    {
+        var source = string.Join(newLine, new[]
+        {
+            "using System.Collections.Generic;",
+            "using System.Net.Http;",
+            "using System.Threading.Tasks;",
+            "class C",
+            "{",
+            "    async Task M(HttpClient client, List<string> urls) { foreach (var url in urls) await client.GetAsync(url); }",
+            "}",
+            "",
+        });
+        var project = TestWorkspace.CreateProject(source);
+        var diagnostics = await TestWorkspace.GetAnalyzerDiagnosticsAsync(project, ImmutableArray.Create<DiagnosticAnalyzer>(new UnthrottledCallsAnalyzer()));
+        var document = project.Documents.Single();
+        var actions = new List<CodeAction>();
+        await new UnthrottledCallsCodeFixProvider().RegisterCodeFixesAsync(new CodeFixContext(document, Assert.Single(diagnostics), (action, _) => actions.Add(action), CancellationToken.None));
+        var operations = await Assert.Single(actions).GetOperationsAsync(CancellationToken.None);
+        var fixedText = (await operations.OfType<ApplyChangesOperation>().Single().ChangedSolution.GetDocument(document.Id)!.GetTextAsync()).ToString();
+        Assert.Contains("s_rateLimiter", fixedText, System.StringComparison.Ordinal);
+        var lines = fixedText.Split('\n');
+        Assert.All(lines.Take(lines.Length - 1), line => Assert.Equal(newLine == "\r\n", line.EndsWith('\r')));
+    }
+
     [Fact]
     public void Offers_FixAll_and_fixes_GRD003_only()
     {

@@ -37,8 +37,8 @@ namespace Guard.Analyzers
     /// <summary>
     /// Finds what repeats an outbound call by walking up its parents, flow-insensitive and within one method.
     /// A lambda Guard does not know (stored, returned, passed to an unknown method) ends the walk: it may run
-    /// once, later, or never. A retry loop repeats only on failure and a loop with a small constant bound
-    /// cannot make a burst; both are looked through to the loop around them.
+    /// once, later, or never. A retry or failover loop repeats only on failure and a loop with a small
+    /// constant bound cannot make a burst; both are looked through to the loop around them.
     /// </summary>
     internal static class Repetitions
     {
@@ -97,7 +97,7 @@ namespace Guard.Analyzers
                 {
                     if (!IsRepeatedPart(loop, child))
                         continue;
-                    if (region is null && (RetryRegions.IsRetryLoop(loop, anchor) || Collections.IterationsOf(loop, types) is int n && n <= maxConstantIterations))
+                    if (region is null && (RepeatsOnlyOnFailure(loop, anchor) || Collections.IterationsOf(loop, types) is int n && n <= maxConstantIterations))
                         continue;
                     found = viaTaskRun ? RepetitionKind.FanOut : RepetitionKind.Loop;
                 }
@@ -114,6 +114,74 @@ namespace Guard.Analyzers
                 scope = current;
             }
             return new Repetition(kind, region, scope);
+        }
+
+        /// <summary>
+        /// A retry or failover loop: the call sits in a try with a catch, and success leaves the loop at once (a
+        /// return or break at the top level of the try block or right after it, or a flag the loop condition
+        /// reads), so a second call happens only after a failure. A polling loop that leaves only when the
+        /// answer says so (<c>if (done) return;</c>) repeats on success too and is not one.
+        /// </summary>
+        private static bool RepeatsOnlyOnFailure(ILoopOperation loop, IOperation anchor)
+        {
+            ITryOperation? tryOperation = null;
+            IOperation child = anchor;
+            for (var current = anchor.Parent; current != null && current != loop; child = current, current = current.Parent)
+            {
+                if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                    return false;
+                if (current is ITryOperation t && t.Body == child && t.Catches.Length > 0)
+                    tryOperation = t;
+            }
+            if (tryOperation is null)
+                return false;
+            foreach (var statement in tryOperation.Body.Operations)
+            {
+                if (LeavesLoop(statement, loop))
+                    return true;
+            }
+            if (tryOperation.Parent is IBlockOperation block && block.Parent == loop)
+            {
+                for (var i = block.Operations.IndexOf(tryOperation) + 1; i < block.Operations.Length; i++)
+                {
+                    if (LeavesLoop(block.Operations[i], loop))
+                        return true;
+                }
+            }
+            return false;
+        }
+
+        private static bool LeavesLoop(IOperation statement, ILoopOperation loop)
+        {
+            switch (statement)
+            {
+                case IReturnOperation { Kind: OperationKind.Return }:
+                    return true;
+                case IBranchOperation { BranchKind: BranchKind.Break } branch:
+                    return KnownTypes.Same(branch.Target, loop.ExitLabel);
+                case IExpressionStatementOperation { Operation: ISimpleAssignmentOperation { Target: ILocalReferenceOperation flag } }:
+                    return ConditionReads(loop, flag.Local);
+                default:
+                    return false;
+            }
+        }
+
+        private static bool ConditionReads(ILoopOperation loop, ILocalSymbol local)
+        {
+            var condition = loop switch
+            {
+                IWhileLoopOperation whileLoop => whileLoop.Condition,
+                IForLoopOperation forLoop => forLoop.Condition,
+                _ => null,
+            };
+            if (condition is null)
+                return false;
+            foreach (var operation in condition.DescendantsAndSelf())
+            {
+                if (operation is ILocalReferenceOperation reference && KnownTypes.Same(reference.Local, local))
+                    return true;
+            }
+            return false;
         }
 
         /// <summary>A foreach's collection and a for's initializer run once, not per iteration.</summary>

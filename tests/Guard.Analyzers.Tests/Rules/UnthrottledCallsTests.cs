@@ -364,6 +364,49 @@ public class UnthrottledCallsTests
         }
         """);
 
+    [Fact]
+    public Task Does_not_report_a_failover_loop_over_endpoints() => Verify.VerifyAsync(Usings + """
+        class C
+        {
+            async Task<string> M(HttpClient client, List<string> mirrors, CancellationToken ct)
+            {
+                foreach (var mirror in mirrors)
+                {
+                    try
+                    {
+                        return await client.GetStringAsync(mirror, ct);
+                    }
+                    catch (HttpRequestException)
+                    {
+                    }
+                }
+                throw new InvalidOperationException("every mirror failed");
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Reports_a_polling_loop_that_leaves_only_when_the_answer_says_so() => Verify.VerifyAsync(Usings + """
+        class C
+        {
+            async Task M(HttpClient client, string orderUrl, CancellationToken ct)
+            {
+                while (true)
+                {
+                    try
+                    {
+                        var status = await [|client.GetStringAsync(orderUrl, ct)|];
+                        if (status == "FILLED")
+                            return;
+                    }
+                    catch (HttpRequestException)
+                    {
+                    }
+                }
+            }
+        }
+        """);
+
     // ---- Small constant loops ----
 
     [Theory]

@@ -657,6 +657,28 @@ public class MissingRetryTests
         }
         """);
 
+    [Fact]
+    public Task Does_not_report_through_a_wrapper_that_returns_the_pipelines_task() => Verify.VerifyAsync(Usings + """
+        class Resilient(ResiliencePipeline pipeline)
+        {
+            public Task<T> WithRetryAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken ct) =>
+                pipeline.ExecuteAsync(async token => await call(token), ct).AsTask();
+        }
+        class C
+        {
+            Task<string> M(Resilient resilient, HttpClient client, CancellationToken ct) =>
+                resilient.WithRetryAsync(token => client.GetStringAsync("https://a", token), ct);
+        }
+        """);
+
+    [Fact]
+    public Task Reports_in_top_level_statements() => Verify.VerifyAsync("""
+        using System.Net.Http;
+        using var client = new HttpClient();
+        var quote = await [|client.GetStringAsync("http://127.0.0.1:5005/quote/BTCUSD")|];
+        System.Console.WriteLine(quote);
+        """, allowCompilerErrors: true);
+
     // ---- Where the rule stays silent ----
 
     [Fact]

@@ -202,6 +202,25 @@ public class UnthrottledCallsTests
         """, null, false, TestStubs.RateLimiterStrategy);
 
     [Fact]
+    public Task Does_not_report_calls_through_a_v7_rate_limit_or_bulkhead_policy() => Verify.VerifyAsync(Usings + """
+        class C
+        {
+            private static readonly IAsyncPolicy s_rate = Policy.RateLimitAsync(10, TimeSpan.FromSeconds(1));
+            private static readonly IAsyncPolicy s_bulkhead = Policy.BulkheadAsync(4, int.MaxValue);
+            private static readonly IAsyncPolicy s_timeout = Policy.TimeoutAsync(2);
+
+            async Task M(HttpClient client, List<string> urls)
+            {
+                foreach (var url in urls)
+                    await s_rate.ExecuteAsync(() => client.GetAsync(url));
+                await Task.WhenAll(urls.Select(url => s_bulkhead.ExecuteAsync(() => client.GetAsync(url))));
+                foreach (var url in urls)
+                    await s_timeout.ExecuteAsync(() => [|client.GetAsync(url)|]);
+            }
+        }
+        """);
+
+    [Fact]
     public Task Treats_an_unknown_pipeline_as_throttled_when_the_project_builds_limiters() => Verify.VerifyAsync(Usings + """
         class C
         {

@@ -78,7 +78,8 @@ namespace Guard.Analyzers
                         continue;
                     if (role == LambdaRole.TaskRun)
                     {
-                        viaTaskRun = true;
+                        // await Task.Run(...) in a loop runs one at a time: a loop, not a fan-out.
+                        viaTaskRun |= !IsAwaited(consumer);
                         continue;
                     }
                     if (Collections.CountOfSource(consumer, types) is int count && count <= maxConstantIterations)
@@ -182,6 +183,17 @@ namespace Guard.Analyzers
                     return true;
             }
             return false;
+        }
+
+        private static bool IsAwaited(IOperation operation)
+        {
+            var parent = operation.Parent;
+            while (parent is IConversionOperation || (parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure && configure.Instance == operation))
+            {
+                operation = parent;
+                parent = parent.Parent;
+            }
+            return parent is IAwaitOperation;
         }
 
         /// <summary>A foreach's collection and a for's initializer run once, not per iteration.</summary>

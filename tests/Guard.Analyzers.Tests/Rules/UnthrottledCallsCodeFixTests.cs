@@ -341,6 +341,7 @@ public class UnthrottledCallsCodeFixTests
     [InlineData("void M(HttpClient client, List<string> urls) { foreach (var url in urls) _ = [|client.GetAsync(url)|]; }")]
     [InlineData("async Task M(HttpClient client, List<string> urls) { lock (urls) { foreach (var url in urls) _ = [|client.GetAsync(url)|]; } await Task.Yield(); }")]
     [InlineData("async Task M(HttpClient client, List<string> urls) { await Task.WhenAll(urls.Select(url => { return [|client.GetAsync(url)|]; })); }")]
+    [InlineData("async Task M(HttpClient client, List<string> urls) { await Task.WhenAll(from url in urls select [|client.GetStringAsync(url)|]); }")]
     public Task Offers_no_fix_where_the_lease_cannot_be_awaited(string member) => Fix.VerifyNoFixAsync(Usings + $$"""
         class C
         {

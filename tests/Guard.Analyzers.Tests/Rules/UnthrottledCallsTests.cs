@@ -45,6 +45,8 @@ public class UnthrottledCallsTests
     [InlineData("await foreach (var url in Urls()) { await [|client.GetAsync(url)|]; }")]
     [InlineData("foreach (var url in urls) { _ = [|client.GetAsync(url)|]; }")]
     [InlineData("urls.ForEach(url => [|client.GetAsync(url)|].Wait());")]
+    [InlineData("foreach (var url in urls) await Task.Run(() => [|client.GetAsync(url)|]);")]
+    [InlineData("foreach (var url in urls) await Task.Run(() => [|client.GetAsync(url)|]).ConfigureAwait(false);")]
     public Task Reports_a_call_repeated_in_a_loop(string body) => Verify.VerifyAsync(Usings + $$"""
         class C
         {

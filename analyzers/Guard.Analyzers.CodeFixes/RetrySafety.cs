@@ -29,8 +29,12 @@ namespace Guard.Analyzers.CodeFixes
                 return false;
             if (GuardAttributes.Has(target, GuardAttributes.NonIdempotent) || OrderVerb.IsMatch(target.Name))
                 return true;
-            if (containingSymbol is IMethodSymbol method && (GuardAttributes.Has(method, GuardAttributes.NonIdempotent) || OrderVerb.IsMatch(method.Name)))
-                return true;
+            // The method around the call, and the methods around a lambda or local function it is in.
+            for (var symbol = containingSymbol; symbol is IMethodSymbol method; symbol = method.ContainingSymbol)
+            {
+                if (GuardAttributes.Has(method, GuardAttributes.NonIdempotent) || OrderVerb.IsMatch(method.Name))
+                    return true;
+            }
             return IsPost(call, out var uri) && uri != null && OrderSegment.IsMatch(uri.Syntax.ToString());
         }
 

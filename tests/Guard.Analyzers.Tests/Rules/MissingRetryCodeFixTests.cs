@@ -440,6 +440,9 @@ public class MissingRetryCodeFixTests
         {
             async Task SubmitOrderAsync(HttpClient client) => await [|client.PutAsync("https://a/x", new StringContent("x"))|];
 
+            async Task PlaceOrdersAsync(HttpClient client, string[] legs) =>
+                await Task.WhenAll(legs.Select(async leg => await [|client.PutAsync("https://a/" + leg, new StringContent("x"))|]));
+
             [Contoso.Reliability.NonIdempotent]
             async Task Rebalance(HttpClient client) => await [|client.PatchAsync("https://a/x", new StringContent("x"))|];
         }
@@ -555,6 +558,7 @@ public class MissingRetryCodeFixTests
     {
         public const string Exchange = """
             using System;
+            using System.Linq;
             using System.Net.Http;
             using System.Net.Http.Json;
             using System.Threading.Tasks;

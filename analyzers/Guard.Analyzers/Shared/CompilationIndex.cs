@@ -96,7 +96,7 @@ namespace Guard.Analyzers
                     else if (hasHandler && name == "AddHttpMessageHandler")
                         index.AddRegistration(invocation, name, resilient: false, Model);
                     else if (hasExecute && PollyNames.ExecuteMethods.Contains(name) &&
-                        (HasMethodGroupArgument(invocation) || DelegateParameterRunBy(invocation) != null))
+                        (HasMethodGroupArgument(invocation) || DelegateParametersRunBy(invocation).Owner != null))
                         index.AddExecute(invocation, Model(), types, cancellationToken);
                 }
             }
@@ -114,10 +114,11 @@ namespace Guard.Analyzers
         }
 
         /// <summary>
-        /// The method or local function whose parameter this Execute runs: passed as is (<c>ExecuteAsync(op, ct)</c>)
-        /// or invoked by the lambda (<c>ExecuteAsync(async ct =&gt; await op(ct))</c>). Syntactic; confirmed with symbols.
+        /// The method or local function whose parameters this Execute may run, and their names: passed as is
+        /// (<c>ExecuteAsync(op, ct)</c>) or invoked by the lambda (<c>ExecuteAsync(async ct =&gt; await op(ct))</c>).
+        /// Syntactic; the caller confirms with symbols that such a parameter is a delegate.
         /// </summary>
-        private static SyntaxNode? DelegateParameterRunBy(InvocationExpressionSyntax execute)
+        private static (SyntaxNode? Owner, List<string>? Names) DelegateParametersRunBy(InvocationExpressionSyntax execute)
         {
             ParameterListSyntax? parameters = null;
             SyntaxNode? owner = null;
@@ -134,24 +135,25 @@ namespace Guard.Analyzers
                     break;
                 }
                 if (ancestor is MemberDeclarationSyntax)
-                    return null;
+                    return default;
             }
             if (parameters is null || parameters.Parameters.Count == 0)
-                return null;
+                return default;
+            List<string>? names = null;
             foreach (var argument in execute.ArgumentList.Arguments)
             {
                 if (argument.Expression is IdentifierNameSyntax passed && IsParameterName(parameters, passed.Identifier.ValueText))
-                    return owner;
+                    (names ??= new List<string>()).Add(passed.Identifier.ValueText);
                 if (argument.Expression is AnonymousFunctionExpressionSyntax lambda)
                 {
                     foreach (var node in lambda.Body.DescendantNodesAndSelf())
                     {
                         if (node is InvocationExpressionSyntax call && InvokedDelegateName(call) is { } invoked && IsParameterName(parameters, invoked))
-                            return owner;
+                            (names ??= new List<string>()).Add(invoked);
                     }
                 }
             }
-            return null;
+            return names is null ? default : (owner, names);
         }
 
         private static string? InvokedDelegateName(InvocationExpressionSyntax call) => call.Expression switch
@@ -188,16 +190,16 @@ namespace Guard.Analyzers
                 if (method != null && method.MethodKind is MethodKind.Ordinary or MethodKind.LocalFunction)
                     _methodGroupsExecutedByPolly.Add(method.OriginalDefinition);
             }
-            var owner = DelegateParameterRunBy(invocation);
-            if (owner != null && model.GetDeclaredSymbol(owner, cancellationToken) is IMethodSymbol runner && HasDelegateParameter(runner))
+            var (owner, names) = DelegateParametersRunBy(invocation);
+            if (owner != null && names != null && model.GetDeclaredSymbol(owner, cancellationToken) is IMethodSymbol runner && HasDelegateParameter(runner, names))
                 _delegateRunners.Add(runner.OriginalDefinition);
         }
 
-        private static bool HasDelegateParameter(IMethodSymbol method)
+        private static bool HasDelegateParameter(IMethodSymbol method, List<string> names)
         {
             foreach (var parameter in method.Parameters)
             {
-                if (parameter.Type.TypeKind == TypeKind.Delegate)
+                if (parameter.Type.TypeKind == TypeKind.Delegate && names.Contains(parameter.Name))
                     return true;
             }
             return false;

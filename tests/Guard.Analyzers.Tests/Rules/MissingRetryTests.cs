@@ -658,6 +658,22 @@ public class MissingRetryTests
         """);
 
     [Fact]
+    public Task Reports_through_a_method_whose_delegate_is_not_the_one_polly_runs() => Verify.VerifyAsync(Usings + """
+        class Worker(ResiliencePipeline pipeline, HttpClient client)
+        {
+            public async Task RunAsync(Func<Task> callback, CancellationToken ct)
+            {
+                await pipeline.ExecuteAsync(async token => await client.GetAsync("https://a", token), ct);
+                await callback();
+            }
+        }
+        class C
+        {
+            Task M(Worker worker, HttpClient client) => worker.RunAsync(() => [|client.GetAsync("https://b")|], default);
+        }
+        """);
+
+    [Fact]
     public Task Does_not_report_through_a_wrapper_that_returns_the_pipelines_task() => Verify.VerifyAsync(Usings + """
         class Resilient(ResiliencePipeline pipeline)
         {

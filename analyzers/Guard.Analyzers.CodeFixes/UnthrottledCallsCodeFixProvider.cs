@@ -198,45 +198,49 @@ namespace Guard.Analyzers.CodeFixes
                 var span = diagnostic.AdditionalLocations[0].SourceSpan;
                 var region = root.FindNode(span, getInnermostNodeForTie: true)
                     .AncestorsAndSelf()
-                    .FirstOrDefault(n => n.Span == span && (n is AnonymousFunctionExpressionSyntax || LoopBody(n as StatementSyntax ?? SyntaxFactory.EmptyStatement()) != null));
-                if (region is null)
-                    return null;
+                    .FirstOrDefault(n => n.Span == span && (n is AnonymousFunctionExpressionSyntax || (n is StatementSyntax statement && LoopBody(statement) != null)));
 
                 Plan plan;
-                if (region is StatementSyntax loop)
+                SyntaxNode body;
+                switch (region)
                 {
-                    var body = LoopBody(loop)!;
-                    if (!IsAsyncContext(loop, model, cancellationToken))
-                        return null;
-                    plan = new Plan(loop, body is BlockSyntax block && block.Statements.Count > 0 ? block.Statements[0].SpanStart : body.SpanStart);
-                }
-                else
-                {
-                    var lambda = (AnonymousFunctionExpressionSyntax)region;
-                    if (model.GetSymbolInfo(lambda, cancellationToken).Symbol is not IMethodSymbol function)
-                        return null;
-                    plan = new Plan(lambda, lambda.Block is { Statements.Count: > 0 } block ? block.Statements[0].SpanStart : (lambda.Block ?? (SyntaxNode)lambda.ExpressionBody!).SpanStart);
-                    var returnType = function.ReturnType as INamedTypeSymbol;
-                    var isTaskLike = returnType != null && returnType.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks" &&
-                        returnType.Name is "Task" or "ValueTask";
-                    if (lambda.AsyncKeyword.IsKind(SyntaxKind.AsyncKeyword))
-                    {
-                        plan.ReturnsValue = isTaskLike && returnType!.IsGenericType;
-                    }
-                    else if (lambda.ExpressionBody != null && isTaskLike && lambda is LambdaExpressionSyntax)
-                    {
-                        plan.MakeAsync = true;
-                        plan.ReturnsValue = returnType!.IsGenericType;
-                    }
-                    else
-                    {
-                        return null;
-                    }
-                    if (!plan.ReturnsValue && lambda.ExpressionBody != null && !plan.MakeAsync && !IsStatementExpression(lambda.ExpressionBody))
+                    case StatementSyntax loop:
+                        body = LoopBody(loop)!;
+                        if (!IsAsyncContext(loop))
+                            return null;
+                        plan = new Plan(loop, FirstStatementPosition(body));
+                        break;
+                    case AnonymousFunctionExpressionSyntax lambda:
+                        body = lambda.Body;
+                        if (model.GetSymbolInfo(lambda, cancellationToken).Symbol is not IMethodSymbol function)
+                            return null;
+                        plan = new Plan(lambda, FirstStatementPosition(body));
+                        var returnType = function.ReturnType as INamedTypeSymbol;
+                        var isTaskLike = returnType != null && returnType.Name is "Task" or "ValueTask" &&
+                            returnType.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks";
+                        if (lambda.AsyncKeyword.IsKind(SyntaxKind.AsyncKeyword))
+                        {
+                            plan.ReturnsValue = isTaskLike && returnType!.IsGenericType;
+                            // An async lambda for a void delegate with an expression body: it must be a statement.
+                            if (!plan.ReturnsValue && lambda.ExpressionBody != null && !IsStatementExpression(lambda.ExpressionBody))
+                                return null;
+                        }
+                        else if (lambda.ExpressionBody != null && isTaskLike && lambda is LambdaExpressionSyntax)
+                        {
+                            // url => client.GetStringAsync(url) becomes async url => { ...; return await client.GetStringAsync(url); }
+                            plan.MakeAsync = true;
+                            plan.ReturnsValue = returnType!.IsGenericType;
+                        }
+                        else
+                        {
+                            return null;
+                        }
+                        break;
+                    default:
                         return null;
                 }
 
-                plan.Token = CodeFixSupport.CancellationTokenInScope(model, ((AnonymousFunctionExpressionSyntax?)(region as AnonymousFunctionExpressionSyntax))?.Body ?? LoopBody((StatementSyntax)region)!, tokenType, cancellationToken);
+                plan.Token = CodeFixSupport.CancellationTokenInScope(model, body, tokenType, cancellationToken);
                 plan.LeaseName = CodeFixSupport.UniqueName(model, plan.InsertionPosition, region, LeaseNames);
                 plan.ExistingLimiter = FindExistingLimiter(model, region, plan.InsertionPosition, limiterType, cancellationToken);
                 if (plan.ExistingLimiter is null)
@@ -253,8 +257,11 @@ namespace Guard.Analyzers.CodeFixes
                 expression is AwaitExpressionSyntax or InvocationExpressionSyntax or AssignmentExpressionSyntax or ObjectCreationExpressionSyntax
                     or PostfixUnaryExpressionSyntax or PrefixUnaryExpressionSyntax;
 
-            /// <summary>The function around the loop is async and nothing in between forbids await (lock).</summary>
-            private static bool IsAsyncContext(SyntaxNode loop, SemanticModel model, CancellationToken cancellationToken)
+            private static int FirstStatementPosition(SyntaxNode body) =>
+                body is BlockSyntax { Statements.Count: > 0 } block ? block.Statements[0].SpanStart : body.SpanStart;
+
+            /// <summary>The function around the loop is async and nothing in between forbids await (lock, a query).</summary>
+            private static bool IsAsyncContext(SyntaxNode loop)
             {
                 foreach (var ancestor in loop.Ancestors())
                 {

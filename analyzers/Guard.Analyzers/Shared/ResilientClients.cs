@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -18,14 +19,15 @@ namespace Guard.Analyzers
     /// Whether the HttpClient a call is made on comes from an IHttpClientFactory registration, in this
     /// compilation, that adds a resilience handler: a typed client (the call is made inside that type) or a
     /// named client (the HttpClient was created with CreateClient("name")). A client made with
-    /// <c>new HttpClient()</c> never comes from the factory, whatever is registered.
+    /// <c>new HttpClient(...)</c> never comes from the factory, whatever is registered: it is resilient only
+    /// when it is given a retrying handler (a ResilienceHandler, a PolicyHttpMessageHandler, a "Retry" one).
     /// </summary>
     internal static class ResilientClients
     {
         public static ClientResilience Of(IOperation? client, INamedTypeSymbol? containingType, CompilationIndex index)
         {
-            if (IsCreatedDirectly(client))
-                return ClientResilience.None;
+            if (CreatedDirectly(client) is { } creations)
+                return HasRetryingHandler(creations, client!.SemanticModel) ? ClientResilience.RetriesAllMethods : ClientResilience.None;
             if (index.AllClientsResilient)
                 return index.AllClientsRetryUnsafe ? ClientResilience.RetriesAllMethods : ClientResilience.RetriesSafeMethods;
             if (containingType != null && index.IsResilientTypedClient(containingType))
@@ -39,7 +41,7 @@ namespace Guard.Analyzers
         /// <summary>Whether the client's registration adds a rate or concurrency limiter (a throttling handler).</summary>
         public static bool IsThrottled(IOperation? client, INamedTypeSymbol? containingType, CompilationIndex index)
         {
-            if (IsCreatedDirectly(client))
+            if (CreatedDirectly(client) != null)
                 return false;
             if (index.AllClientsThrottled)
                 return true;
@@ -63,13 +65,53 @@ namespace Guard.Analyzers
             _ => null,
         };
 
-        /// <summary><c>new HttpClient()</c>, directly or as the only value of a local, field or property.</summary>
-        private static bool IsCreatedDirectly(IOperation? client)
+        /// <summary>
+        /// The <c>new HttpClient(...)</c> expressions that make the client, directly or as every value given to the
+        /// local, field or property; null when the client is not (only) made that way.
+        /// </summary>
+        private static IReadOnlyList<BaseObjectCreationExpressionSyntax>? CreatedDirectly(IOperation? client)
         {
             client = Unwrap(client);
-            if (client is IObjectCreationOperation)
-                return true;
+            if (client is IObjectCreationOperation { Syntax: BaseObjectCreationExpressionSyntax creation })
+                return new[] { creation };
             var symbol = SymbolOf(client);
+            if (symbol is null)
+                return null;
+            var values = AssignedValues.Of(symbol);
+            if (values.IsEmpty)
+                return null;
+            var creations = new List<BaseObjectCreationExpressionSyntax>(values.Length);
+            foreach (var value in values)
+            {
+                if (value is not BaseObjectCreationExpressionSyntax created)
+                    return null;
+                creations.Add(created);
+            }
+            return creations;
+        }
+
+        /// <summary>
+        /// <c>new HttpClient(new ResilienceHandler(pipeline))</c>, <c>new HttpClient(new PolicyHttpMessageHandler(policy))</c>
+        /// or a handler of the user's whose name says it retries, in every creation (read from the text of the
+        /// arguments, and of the initializer of a handler passed by name).
+        /// </summary>
+        private static bool HasRetryingHandler(IReadOnlyList<BaseObjectCreationExpressionSyntax> creations, SemanticModel? model)
+        {
+            foreach (var creation in creations)
+            {
+                if (creation.ArgumentList is not { Arguments.Count: > 0 } arguments || !HandlerMentionsRetry(arguments.Arguments[0].Expression, model))
+                    return false;
+            }
+            return true;
+        }
+
+        private static bool HandlerMentionsRetry(ExpressionSyntax handler, SemanticModel? model)
+        {
+            if (MentionsRetry(handler.ToString()))
+                return true;
+            if (handler is not IdentifierNameSyntax || model is null || model.SyntaxTree != handler.SyntaxTree)
+                return false;
+            var symbol = model.GetSymbolInfo(handler).Symbol;
             if (symbol is null)
                 return false;
             var values = AssignedValues.Of(symbol);
@@ -77,11 +119,16 @@ namespace Guard.Analyzers
                 return false;
             foreach (var value in values)
             {
-                if (value is not BaseObjectCreationExpressionSyntax)
+                if (!MentionsRetry(value.ToString()))
                     return false;
             }
             return true;
         }
+
+        private static bool MentionsRetry(string text) =>
+            text.IndexOf("ResilienceHandler", System.StringComparison.Ordinal) >= 0 ||
+            text.IndexOf("PolicyHttpMessageHandler", System.StringComparison.Ordinal) >= 0 ||
+            text.IndexOf("Retry", System.StringComparison.Ordinal) >= 0;
 
         /// <summary>
         /// The name of the client when it is created with factory.CreateClient("name") (directly, or as every

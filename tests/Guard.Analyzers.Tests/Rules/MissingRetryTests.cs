@@ -576,6 +576,32 @@ public class MissingRetryTests
         }
         """, null, false, TestStubs.Registrations);
 
+    [Fact]
+    public Task Does_not_report_a_client_made_with_a_retrying_handler() => Verify.VerifyAsync(Usings + """
+        class RetryingHandler : DelegatingHandler { public RetryingHandler() : base(new HttpClientHandler()) { } }
+        class LoggingHandler : DelegatingHandler { public LoggingHandler() : base(new HttpClientHandler()) { } }
+        class Service
+        {
+            private static readonly HttpClient s_direct = new HttpClient(new RetryingHandler());
+            private static readonly HttpClient s_logging = new HttpClient(new LoggingHandler());
+            private readonly HttpClient _fromLocal;
+
+            public Service()
+            {
+                var handler = new RetryingHandler();
+                _fromLocal = new HttpClient(handler, disposeHandler: true);
+            }
+
+            async Task M()
+            {
+                await s_direct.GetAsync("https://a");
+                await _fromLocal.GetAsync("https://a");
+                await [|s_logging.GetAsync("https://a")|];
+                await new HttpClient(new RetryingHandler()).GetAsync("https://a");
+            }
+        }
+        """);
+
     // ---- Retry wrappers ----
 
     [Fact]

@@ -547,6 +547,37 @@ public class MissingRetryCodeFixTests
     }
 
     [Fact]
+    public async Task Does_not_throw_on_broken_code()
+    {
+        var project = TestWorkspace.CreateProject("""
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Net.Http;
+            using System.Threading;
+            using System.Threading.Tasks;
+            class C
+            {
+                async Task M(HttpClient client, CancellationToken ct)
+                {
+                    var a = await client.GetAsync("https://a", ct)
+                    var b = await client.GetStringAsync("https://a", undefined);
+                    await client.PostAsync("https://a", , ct);
+                    await missing.ExecuteAsync(async t => await client.GetAsync("https://a", t));
+                }
+            """);
+        var diagnostics = await TestWorkspace.GetAnalyzerDiagnosticsAsync(project, ImmutableArray.Create<DiagnosticAnalyzer>(new MissingRetryAnalyzer()));
+        Assert.NotEmpty(diagnostics);
+        var document = project.Documents.Single();
+        foreach (var diagnostic in diagnostics)
+        {
+            var actions = new List<CodeAction>();
+            await new MissingRetryCodeFixProvider().RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None));
+            foreach (var action in actions)
+                Assert.NotEmpty(await action.GetOperationsAsync(CancellationToken.None));
+        }
+    }
+
+    [Fact]
     public void Offers_FixAll_and_fixes_GRD001_only()
     {
         var provider = new MissingRetryCodeFixProvider();

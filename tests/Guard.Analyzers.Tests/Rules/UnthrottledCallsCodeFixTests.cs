@@ -407,6 +407,37 @@ public class UnthrottledCallsCodeFixTests
     }
 
     [Fact]
+    public async Task Does_not_throw_on_broken_code()
+    {
+        var project = TestWorkspace.CreateProject("""
+            using System.Collections.Generic;
+            using System.Linq;
+            using System.Net.Http;
+            using System.Threading;
+            using System.Threading.Tasks;
+            class C
+            {
+                async Task M(HttpClient client, List<string> urls, CancellationToken ct)
+                {
+                    foreach (var url in urls) await client.GetAsync(url, ct)
+                    foreach (var url in urls) { await client.GetAsync(url, undefined); }
+                    await Task.WhenAll(urls.Select(url => client.GetStringAsync(url, )));
+                    while (Missing()) await client.GetAsync("https://a");
+                }
+            """);
+        var diagnostics = await TestWorkspace.GetAnalyzerDiagnosticsAsync(project, ImmutableArray.Create<DiagnosticAnalyzer>(new UnthrottledCallsAnalyzer()));
+        Assert.NotEmpty(diagnostics);
+        var document = project.Documents.Single();
+        foreach (var diagnostic in diagnostics)
+        {
+            var actions = new List<CodeAction>();
+            await new UnthrottledCallsCodeFixProvider().RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None));
+            foreach (var action in actions)
+                Assert.NotEmpty(await action.GetOperationsAsync(CancellationToken.None));
+        }
+    }
+
+    [Fact]
     public void Offers_FixAll_and_fixes_GRD003_only()
     {
         var provider = new UnthrottledCallsCodeFixProvider();

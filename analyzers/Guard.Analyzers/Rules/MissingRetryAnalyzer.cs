@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -5,7 +6,12 @@ using Microsoft.CodeAnalysis.Operations;
 
 namespace Guard.Analyzers
 {
-    /// <summary>GRD001: an outbound network call with no retry protection in sight.</summary>
+    /// <summary>
+    /// GRD001: an outbound network call with no retry protection in sight. Protection is a Polly pipeline or
+    /// policy that runs the call (unless it is known to have no retry), a hand-written retry loop, a
+    /// [RetryWrapper] (or listed) method, a method that runs its delegate through Polly, or an HttpClient from
+    /// a factory registration with a resilience handler. Test projects are not analyzed.
+    /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class MissingRetryAnalyzer : DiagnosticAnalyzer
     {
@@ -17,27 +23,43 @@ namespace Guard.Analyzers
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.RegisterCompilationStartAction(start =>
             {
+                if (TestProjects.IsTestProject(start.Compilation))
+                    return;
                 var guard = new GuardCompilationContext(start.Compilation);
+                var options = new ConcurrentDictionary<SyntaxTree, TreeOptions>();
                 // Registered even without HttpClient: users may list outbound methods of their own.
-                start.RegisterOperationAction(c => Analyze(c, guard), OperationKind.Invocation);
+                start.RegisterOperationAction(c => Analyze(c, guard, options), OperationKind.Invocation);
             });
         }
 
-        private static void Analyze(OperationAnalysisContext context, GuardCompilationContext guard)
+        private static void Analyze(OperationAnalysisContext context, GuardCompilationContext guard, ConcurrentDictionary<SyntaxTree, TreeOptions> cache)
         {
             var invocation = (IInvocationOperation)context.Operation;
             var tree = invocation.Syntax.SyntaxTree;
-            var userMethods = new MethodNameList(GuardOptions.GetList(context.Options, tree, GuardDescriptors.MissingRetryId, OutboundCalls.OptionName));
-            if (!OutboundCalls.IsCandidateName(invocation.TargetMethod.Name, userMethods))
+            if (!cache.TryGetValue(tree, out var options))
+                options = cache.GetOrAdd(tree, new TreeOptions(context.Options, tree));
+            if (!OutboundCalls.IsCandidateName(invocation.TargetMethod.Name, options.OutboundMethods))
                 return;
-            if (!OutboundCalls.IsOutbound(invocation, guard.Types, userMethods))
+            if (!OutboundCalls.IsOutbound(invocation, guard.Types, options.OutboundMethods))
                 return;
-            var retryWrappers = new MethodNameList(GuardOptions.GetList(context.Options, tree, GuardDescriptors.MissingRetryId, RetryRegions.RetryWrappersOption));
-            if (RetryRegions.Find(invocation, context.ContainingSymbol, guard, retryWrappers).Kind != RetryKind.None)
+            if (RetryRegions.Find(invocation, context.ContainingSymbol, guard, options.RetryWrappers).IsRetried)
                 return;
             if (ResilientClients.Of(OutboundCalls.GetClientOperation(invocation), context.ContainingSymbol.ContainingType, guard.Index) != ClientResilience.None)
                 return;
             context.ReportDiagnostic(Diagnostic.Create(GuardDescriptors.MissingRetry, invocation.Syntax.GetLocation(), invocation.TargetMethod.Name));
+        }
+
+        /// <summary>The rule's options for one tree, read once.</summary>
+        private sealed class TreeOptions
+        {
+            public TreeOptions(AnalyzerOptions options, SyntaxTree tree)
+            {
+                OutboundMethods = new MethodNameList(GuardOptions.GetList(options, tree, GuardDescriptors.MissingRetryId, OutboundCalls.OptionName));
+                RetryWrappers = new MethodNameList(GuardOptions.GetList(options, tree, GuardDescriptors.MissingRetryId, RetryRegions.RetryWrappersOption));
+            }
+
+            public MethodNameList OutboundMethods { get; }
+            public MethodNameList RetryWrappers { get; }
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -17,53 +18,176 @@ namespace Guard.Analyzers
     /// <summary>
     /// Whether the HttpClient a call is made on comes from an IHttpClientFactory registration, in this
     /// compilation, that adds a resilience handler: a typed client (the call is made inside that type) or a
-    /// named client (the HttpClient was created with CreateClient("name")).
+    /// named client (the HttpClient was created with CreateClient("name")). A client made with
+    /// <c>new HttpClient(...)</c> never comes from the factory, whatever is registered: it is resilient only
+    /// when it is given a retrying handler (a ResilienceHandler, a PolicyHttpMessageHandler, a "Retry" one).
     /// </summary>
     internal static class ResilientClients
     {
         public static ClientResilience Of(IOperation? client, INamedTypeSymbol? containingType, CompilationIndex index)
         {
+            if (CreatedDirectly(client) is { } creations)
+                return HasRetryingHandler(creations, client!.SemanticModel) ? ClientResilience.RetriesAllMethods : ClientResilience.None;
             if (index.AllClientsResilient)
                 return index.AllClientsRetryUnsafe ? ClientResilience.RetriesAllMethods : ClientResilience.RetriesSafeMethods;
             if (containingType != null && index.IsResilientTypedClient(containingType))
                 return index.IsTypedClientRetryingUnsafe(containingType) ? ClientResilience.RetriesAllMethods : ClientResilience.RetriesSafeMethods;
-            var name = NamedClientOf(client);
-            if (name != null && index.IsResilientNamedClient(name))
+            var name = NamedClientOf(client, index.IsResilientNamedClient);
+            if (name != null)
                 return index.IsNamedClientRetryingUnsafe(name) ? ClientResilience.RetriesAllMethods : ClientResilience.RetriesSafeMethods;
             return ClientResilience.None;
         }
 
-        /// <summary>"name" when the client is a local, field or property initialized with factory.CreateClient("name").</summary>
-        private static string? NamedClientOf(IOperation? client)
+        /// <summary>Whether the client's registration adds a rate or concurrency limiter (a throttling handler).</summary>
+        public static bool IsThrottled(IOperation? client, INamedTypeSymbol? containingType, CompilationIndex index)
         {
-            while (client is IConversionOperation conversion)
-                client = conversion.Operand;
-            if (client is IInvocationOperation direct)
-                return CreateClientName(direct.Syntax as InvocationExpressionSyntax);
-            ISymbol? symbol = client switch
-            {
-                ILocalReferenceOperation local => local.Local,
-                IFieldReferenceOperation field => field.Field,
-                IPropertyReferenceOperation property => property.Property,
-                _ => null,
-            };
-            if (symbol is null || symbol.DeclaringSyntaxReferences.Length != 1)
-                return null;
-            var declaration = symbol.DeclaringSyntaxReferences[0].GetSyntax();
-            var value = declaration switch
-            {
-                VariableDeclaratorSyntax variable => variable.Initializer?.Value,
-                PropertyDeclarationSyntax property => property.Initializer?.Value,
-                _ => null,
-            };
-            return CreateClientName(value as InvocationExpressionSyntax);
+            if (CreatedDirectly(client) != null)
+                return false;
+            if (index.AllClientsThrottled)
+                return true;
+            if (containingType != null && index.IsThrottledTypedClient(containingType))
+                return true;
+            return NamedClientOf(client, index.IsThrottledNamedClient) != null;
         }
 
-        private static string? CreateClientName(InvocationExpressionSyntax? invocation)
+        private static IOperation? Unwrap(IOperation? operation)
+        {
+            while (operation is IConversionOperation conversion)
+                operation = conversion.Operand;
+            return operation;
+        }
+
+        private static ISymbol? SymbolOf(IOperation? operation) => operation switch
+        {
+            ILocalReferenceOperation local => local.Local,
+            IFieldReferenceOperation field => field.Field,
+            IPropertyReferenceOperation property => property.Property,
+            _ => null,
+        };
+
+        /// <summary>
+        /// The <c>new HttpClient(...)</c> expressions that make the client, directly or as every value given to the
+        /// local, field or property; null when the client is not (only) made that way.
+        /// </summary>
+        private static IReadOnlyList<BaseObjectCreationExpressionSyntax>? CreatedDirectly(IOperation? client)
+        {
+            client = Unwrap(client);
+            if (client is IObjectCreationOperation { Syntax: BaseObjectCreationExpressionSyntax creation })
+                return new[] { creation };
+            var symbol = SymbolOf(client);
+            if (symbol is null)
+                return null;
+            var values = AssignedValues.Of(symbol);
+            if (values.IsEmpty)
+                return null;
+            var creations = new List<BaseObjectCreationExpressionSyntax>(values.Length);
+            foreach (var value in values)
+            {
+                if (value is not BaseObjectCreationExpressionSyntax created)
+                    return null;
+                creations.Add(created);
+            }
+            return creations;
+        }
+
+        /// <summary>
+        /// <c>new HttpClient(new ResilienceHandler(pipeline))</c>, <c>new HttpClient(new PolicyHttpMessageHandler(policy))</c>
+        /// or a handler of the user's whose name says it retries, in every creation (read from the text of the
+        /// arguments, and of the initializer of a handler passed by name).
+        /// </summary>
+        private static bool HasRetryingHandler(IReadOnlyList<BaseObjectCreationExpressionSyntax> creations, SemanticModel? model)
+        {
+            foreach (var creation in creations)
+            {
+                if (creation.ArgumentList is not { Arguments.Count: > 0 } arguments || !HandlerMentionsRetry(arguments.Arguments[0].Expression, model))
+                    return false;
+            }
+            return true;
+        }
+
+        private static bool HandlerMentionsRetry(ExpressionSyntax handler, SemanticModel? model)
+        {
+            if (MentionsRetry(handler.ToString()))
+                return true;
+            if (handler is not IdentifierNameSyntax || model is null || model.SyntaxTree != handler.SyntaxTree)
+                return false;
+            var symbol = model.GetSymbolInfo(handler).Symbol;
+            if (symbol is null)
+                return false;
+            var values = AssignedValues.Of(symbol);
+            if (values.IsEmpty)
+                return false;
+            foreach (var value in values)
+            {
+                if (!MentionsRetry(value.ToString()))
+                    return false;
+            }
+            return true;
+        }
+
+        private static bool MentionsRetry(string text) =>
+            text.IndexOf("ResilienceHandler", System.StringComparison.Ordinal) >= 0 ||
+            text.IndexOf("PolicyHttpMessageHandler", System.StringComparison.Ordinal) >= 0 ||
+            text.IndexOf("Retry", System.StringComparison.Ordinal) >= 0;
+
+        /// <summary>
+        /// The name of the client when it is created with factory.CreateClient("name") (directly, or as every
+        /// value given to the local, field or property) and every such name passes the test.
+        /// </summary>
+        private static string? NamedClientOf(IOperation? client, System.Func<string, bool> test)
+        {
+            client = Unwrap(client);
+            if (client is IInvocationOperation direct)
+            {
+                var directName = CreateClientName(direct.Syntax as InvocationExpressionSyntax, direct.SemanticModel);
+                return directName != null && test(directName) ? directName : null;
+            }
+            var symbol = SymbolOf(client);
+            if (symbol is null)
+                return null;
+            var values = AssignedValues.Of(symbol);
+            string? name = null;
+            foreach (var value in values)
+            {
+                name = CreateClientName(value as InvocationExpressionSyntax, client!.SemanticModel);
+                if (name is null || !test(name))
+                    return null;
+            }
+            return name;
+        }
+
+        private static string? CreateClientName(InvocationExpressionSyntax? invocation, SemanticModel? model)
         {
             if (invocation is null || SyntaxNames.InvokedName(invocation) != "CreateClient" || invocation.ArgumentList.Arguments.Count != 1)
                 return null;
-            return invocation.ArgumentList.Arguments[0].Expression is LiteralExpressionSyntax literal ? literal.Token.Value as string : null;
+            return ClientNames.Of(invocation.ArgumentList.Arguments[0].Expression, model);
+        }
+    }
+
+    /// <summary>The name a named HttpClient is registered or created with: a literal, nameof, or a constant.</summary>
+    internal static class ClientNames
+    {
+        public static string? Of(ExpressionSyntax expression, SemanticModel? model)
+        {
+            if (expression is LiteralExpressionSyntax literal)
+                return literal.Token.Value as string;
+            if (expression is InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "nameof" } } nameOf &&
+                nameOf.ArgumentList.Arguments.Count == 1)
+            {
+                var argument = nameOf.ArgumentList.Arguments[0].Expression;
+                return argument switch
+                {
+                    SimpleNameSyntax simple => simple.Identifier.ValueText,
+                    MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
+                    _ => null,
+                };
+            }
+            if (model != null && model.SyntaxTree == expression.SyntaxTree)
+            {
+                var constant = model.GetConstantValue(expression);
+                return constant.HasValue ? constant.Value as string : null;
+            }
+            return null;
         }
     }
 }

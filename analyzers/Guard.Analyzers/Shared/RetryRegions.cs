@@ -10,7 +10,10 @@ namespace Guard.Analyzers
         Polly,
         /// <summary>A loop whose body catches the failure and goes round again.</summary>
         RetryLoop,
-        /// <summary>A method marked [RetryWrapper] or listed in guard.retry_wrappers, or a lambda passed to one.</summary>
+        /// <summary>
+        /// A method marked [RetryWrapper] or listed in guard.retry_wrappers, or a lambda passed to one or to a
+        /// method that runs its delegate parameter through Polly.
+        /// </summary>
         RetryWrapper,
     }
 
@@ -43,18 +46,32 @@ namespace Guard.Analyzers
     {
         public const string RetryWrappersOption = "retry_wrappers";
 
+        /// <summary>
+        /// The innermost region that retries the operation. A Polly pipeline known to have no retry (a timeout
+        /// only) does not end the search: a retry further out still retries the operation; that region is
+        /// returned (not retried) only when nothing further out retries.
+        /// </summary>
         public static RetryRegion Find(IOperation operation, ISymbol containingSymbol, GuardCompilationContext context, MethodNameList retryWrappers)
         {
             var crossedLambda = false;
-            IOperation child = operation;
-            for (var current = operation.Parent; current != null; child = current, current = current.Parent)
+            var anchor = operation;
+            RetryRegion notRetrying = default;
+            for (var current = operation.Parent; current != null; current = current.Parent)
             {
                 switch (current)
                 {
                     case IAnonymousFunctionOperation lambda:
                         var region = FromDelegate(lambda, lambda.Symbol, context, retryWrappers);
-                        if (region.Kind != RetryKind.None)
+                        if (region.IsRetried)
                             return region;
+                        if (region.Kind != RetryKind.None && region.Executor != null)
+                        {
+                            // Run in place by its executor: a loop around the executor still counts.
+                            if (notRetrying.Kind == RetryKind.None)
+                                notRetrying = region;
+                            anchor = region.Executor;
+                            break;
+                        }
                         crossedLambda = true;
                         break;
                     case ILocalFunctionOperation localFunction:
@@ -63,16 +80,23 @@ namespace Guard.Analyzers
                             return local;
                         crossedLambda = true;
                         break;
-                    case ILoopOperation loop when !crossedLambda && IsRetryLoop(loop, operation):
+                    case ILoopOperation loop when !crossedLambda && IsRetryLoop(loop, anchor):
                         return new RetryRegion(RetryKind.RetryLoop, loop, null, PipelineFacts.Unknown);
                 }
             }
             if (containingSymbol is IMethodSymbol method)
-                return FromMethod(method, null, context, retryWrappers);
-            return default;
+            {
+                var whole = FromMethod(method, null, context, retryWrappers);
+                if (whole.Kind != RetryKind.None)
+                    return whole;
+            }
+            return notRetrying;
         }
 
-        /// <summary>A lambda passed to Polly's Execute or to a [RetryWrapper] method is retried.</summary>
+        /// <summary>
+        /// A lambda passed to Polly's Execute, to a [RetryWrapper] method, or to a method that runs its delegate
+        /// parameter through Polly (found by the index) is retried.
+        /// </summary>
         private static RetryRegion FromDelegate(IOperation lambda, IMethodSymbol lambdaSymbol, GuardCompilationContext context, MethodNameList retryWrappers)
         {
             IOperation? parent = lambda.Parent;
@@ -83,7 +107,7 @@ namespace Guard.Analyzers
             var target = executor.TargetMethod;
             if (PollyNames.ExecuteMethods.Contains(target.Name) && context.Types.IsPollyExecutor(target.ContainingType))
                 return new RetryRegion(RetryKind.Polly, lambda, executor, PipelineFacts.Of(executor.Instance));
-            if (IsRetryWrapper(target, retryWrappers))
+            if (IsRetryWrapper(target, retryWrappers) || (context.Types.HasPolly && context.Index.RunsDelegateThroughPolly(target)))
                 return new RetryRegion(RetryKind.RetryWrapper, lambda, executor, PipelineFacts.Unknown);
             return default;
         }

@@ -13,7 +13,7 @@ namespace Guard.Analyzers.Tests.Verifiers;
 /// </summary>
 public static class TestReferences
 {
-    private static readonly string[] ExtraPrefixes = { "Polly", "Microsoft.Extensions." };
+    private static readonly string[] ExtraPrefixes = { "Polly", "Microsoft.Extensions.", "System.Threading.RateLimiting" };
 
     public static ImmutableArray<MetadataReference> All { get; } = Load();
 

@@ -1,0 +1,349 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Guard.Analyzers.CodeFixes
+{
+    /// <summary>
+    /// GRD001: runs the awaited call through a Polly v8 ResiliencePipeline that retries transient failures with
+    /// exponential backoff and jitter: an existing pipeline in scope, or a static readonly field the fix adds.
+    /// The lambda's cancellation token replaces the call's, and the call's token goes to ExecuteAsync.
+    /// Not offered for non-idempotent calls (orders: GRD004), for calls that cannot be sent twice, for calls
+    /// that are not awaited, or where Polly.Core is not referenced.
+    /// </summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MissingRetryCodeFixProvider)), Shared]
+    public sealed class MissingRetryCodeFixProvider : CodeFixProvider
+    {
+        public const string EquivalenceKey = "GRD001.RetryPipeline";
+        private const string FieldName = "s_retryPipeline";
+
+        private static readonly string[] LambdaParameterNames = { "ct", "token", "cancellationToken", "retryToken" };
+
+        public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(GuardDescriptors.MissingRetryId);
+
+        public override FixAllProvider GetFixAllProvider() =>
+            FixAllProvider.Create(async (context, document, diagnostics) => (Document?)await FixAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
+
+        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        {
+            var document = context.Document;
+            var root = await document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+            var model = await document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+            if (root is null || model is null)
+                return;
+            foreach (var diagnostic in context.Diagnostics)
+            {
+                var plan = Plan.Create(root, model, diagnostic, context.CancellationToken);
+                if (plan is null)
+                    continue;
+                var title = plan.ExistingPipeline is null
+                    ? $"Run '{plan.MethodName}' through a retry pipeline (Polly)"
+                    : $"Run '{plan.MethodName}' through '{plan.ExistingPipeline}'";
+                context.RegisterCodeFix(
+                    CodeAction.Create(title, ct => FixAsync(document, ImmutableArray.Create(diagnostic), ct), EquivalenceKey),
+                    diagnostic);
+            }
+        }
+
+        private static async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        {
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            if (root is null || model is null)
+                return document;
+
+            var plans = new Dictionary<SyntaxNode, Plan>();
+            foreach (var diagnostic in diagnostics)
+            {
+                var plan = Plan.Create(root, model, diagnostic, cancellationToken);
+                if (plan != null && !plans.ContainsKey(plan.Await))
+                    plans.Add(plan.Await, plan);
+            }
+            if (plans.Count == 0)
+                return document;
+            CodeFixSupport.SeparateNestedNames(plans.Values.ToList(), p => p.Await, p => p.LambdaParameter, (p, name) => p.LambdaParameter = name,
+                (p, taken) => CodeFixSupport.UniqueName(model, p.Await.SpanStart, p.Await, LambdaParameterNames, taken));
+
+            // One new field per type, however many calls in it are fixed.
+            var fields = new Dictionary<SyntaxNode, string>();
+            foreach (var plan in plans.Values)
+            {
+                if (plan.ExistingPipeline is null && !fields.ContainsKey(plan.FieldOwner!))
+                    fields.Add(plan.FieldOwner!, CodeFixSupport.UniqueMemberName(model, plan.Await.SpanStart, plan.FieldOwnerSymbol!, FieldName));
+            }
+
+            var newLine = CodeFixSupport.NewLine(root);
+            var newRoot = root.ReplaceNodes(plans.Keys.Concat(fields.Keys), (original, rewritten) =>
+            {
+                if (plans.TryGetValue(original, out var plan))
+                    return Rewrite((AwaitExpressionSyntax)rewritten, plan, plan.ExistingPipeline ?? fields[plan.FieldOwner!]);
+                return CodeFixSupport.InsertField((TypeDeclarationSyntax)rewritten, CodeFixSupport.ParseMember(FieldText(fields[original]), newLine), newLine);
+            });
+            return await CodeFixSupport.FinishAsync(document.WithSyntaxRoot(newRoot), cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// Polly's default (every exception but cancellation) plus HttpClient's timeout and the transient HTTP
+        /// answers (5xx, 408, 429); a response that is retried is disposed so its connection goes back to the pool.
+        /// Status codes are numbers because HttpStatusCode.TooManyRequests is missing from netstandard2.0.
+        /// </summary>
+        private static string FieldText(string name) => $$"""
+            private static readonly global::Polly.ResiliencePipeline {{name}} = new global::Polly.ResiliencePipelineBuilder()
+                .AddRetry(new global::Polly.Retry.RetryStrategyOptions
+                {
+                    ShouldHandle = new global::Polly.PredicateBuilder()
+                        .Handle<global::System.Exception>(e => !(e is global::System.OperationCanceledException) || e.InnerException is global::System.TimeoutException)
+                        .HandleResult(r => r is global::System.Net.Http.HttpResponseMessage response && ((int)response.StatusCode >= 500 || (int)response.StatusCode == 408 || (int)response.StatusCode == 429)),
+                    OnRetry = args =>
+                    {
+                        (args.Outcome.Result as global::System.IDisposable)?.Dispose();
+                        return default;
+                    },
+                    MaxRetryAttempts = 3,
+                    BackoffType = global::Polly.DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    Delay = global::System.TimeSpan.FromMilliseconds(200),
+                })
+                .Build();
+
+            """;
+
+        /// <summary>
+        /// <c>await call(a, token)</c> becomes <c>await pipeline.ExecuteAsync(async ct =&gt; await call(a, ct), token)</c>;
+        /// a ConfigureAwait stays on the inner await and is repeated on the outer one.
+        /// </summary>
+        private static ExpressionSyntax Rewrite(AwaitExpressionSyntax rewritten, Plan plan, string pipeline)
+        {
+            var awaited = rewritten.Expression;
+            var call = plan.ConfigureAwait is null
+                ? (InvocationExpressionSyntax)awaited
+                : (InvocationExpressionSyntax)((MemberAccessExpressionSyntax)((InvocationExpressionSyntax)awaited).Expression).Expression;
+
+            var token = SyntaxFactory.IdentifierName(plan.LambdaParameter);
+            var arguments = call.ArgumentList.Arguments;
+            switch (plan.Token)
+            {
+                case TokenPlacement.Replace:
+                    var replaced = arguments[plan.TokenIndex];
+                    arguments = arguments.Replace(replaced, replaced.WithExpression(token.WithTriviaFrom(replaced.Expression)));
+                    break;
+                case TokenPlacement.Append:
+                    arguments = arguments.Add(SyntaxFactory.Argument(token));
+                    break;
+                case TokenPlacement.AppendNamed:
+                    arguments = arguments.Add(SyntaxFactory.Argument(SyntaxFactory.NameColon(plan.TokenParameterName!), default, token));
+                    break;
+            }
+            var newCall = call.WithArgumentList(call.ArgumentList.WithArguments(arguments));
+            var innerAwaited = plan.ConfigureAwait is null ? newCall : awaited.ReplaceNode(call, newCall);
+            var lambda = SyntaxFactory.SimpleLambdaExpression(SyntaxFactory.Parameter(SyntaxFactory.Identifier(plan.LambdaParameter)))
+                .WithAsyncKeyword(SyntaxFactory.Token(SyntaxKind.AsyncKeyword))
+                .WithExpressionBody(SyntaxFactory.AwaitExpression(innerAwaited.WithoutTrivia()));
+
+            var executeArguments = SyntaxFactory.SeparatedList(new[] { SyntaxFactory.Argument(lambda) });
+            if (plan.OuterToken != null)
+                executeArguments = executeArguments.Add(SyntaxFactory.Argument(plan.OuterToken.WithoutTrivia()));
+            ExpressionSyntax execute = SyntaxFactory.InvocationExpression(
+                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, SyntaxFactory.IdentifierName(pipeline), SyntaxFactory.IdentifierName("ExecuteAsync")),
+                SyntaxFactory.ArgumentList(executeArguments));
+            if (plan.ConfigureAwait != null)
+            {
+                execute = SyntaxFactory.InvocationExpression(
+                    SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, execute, SyntaxFactory.IdentifierName("ConfigureAwait")),
+                    SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(plan.ConfigureAwait.WithoutTrivia())));
+            }
+            return SyntaxFactory.AwaitExpression(execute).WithTriviaFrom(rewritten).WithAdditionalAnnotations(Formatter.Annotation);
+        }
+
+        private enum TokenPlacement
+        {
+            /// <summary>The call has no token parameter and no overload with one: the lambda's token goes unused.</summary>
+            None,
+            Replace,
+            Append,
+            AppendNamed,
+        }
+
+        /// <summary>What to do for one diagnostic, read from the original tree; null when no fix is safe.</summary>
+        private sealed class Plan
+        {
+            private Plan(AwaitExpressionSyntax await, string methodName)
+            {
+                Await = await;
+                MethodName = methodName;
+            }
+
+            public AwaitExpressionSyntax Await { get; }
+            public string MethodName { get; }
+            public ArgumentSyntax? ConfigureAwait { get; private set; }
+            public TokenPlacement Token { get; private set; }
+            public int TokenIndex { get; private set; } = -1;
+            public string? TokenParameterName { get; private set; }
+            public ExpressionSyntax? OuterToken { get; private set; }
+            public string LambdaParameter { get; set; } = "ct";
+            public string? ExistingPipeline { get; private set; }
+            public TypeDeclarationSyntax? FieldOwner { get; private set; }
+            public INamedTypeSymbol? FieldOwnerSymbol { get; private set; }
+
+            public static Plan? Create(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
+            {
+                var compilation = model.Compilation;
+                var pipelineType = compilation.GetTypeByMetadataName("Polly.ResiliencePipeline");
+                var tokenType = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
+                if (pipelineType is null || tokenType is null ||
+                    compilation.GetTypeByMetadataName("Polly.ResiliencePipelineBuilder") is null ||
+                    compilation.GetTypeByMetadataName("Polly.Retry.RetryStrategyOptions") is null ||
+                    compilation.GetTypeByMetadataName("Polly.PredicateBuilder") is null)
+                    return null;
+
+                if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax call ||
+                    call.Expression is not (MemberAccessExpressionSyntax or SimpleNameSyntax))
+                    return null;
+                ArgumentSyntax? configureAwait = null;
+                AwaitExpressionSyntax? await;
+                if (call.Parent is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait" } member &&
+                    member.Parent is InvocationExpressionSyntax { ArgumentList.Arguments.Count: 1 } configured &&
+                    configured.Parent is AwaitExpressionSyntax configuredAwait)
+                {
+                    configureAwait = configured.ArgumentList.Arguments[0];
+                    await = configuredAwait;
+                }
+                else
+                {
+                    await = call.Parent as AwaitExpressionSyntax;
+                }
+                if (await is null)
+                    return null;
+
+                if (model.GetOperation(call, cancellationToken) is not IInvocationOperation operation)
+                    return null;
+                var containingSymbol = model.GetEnclosingSymbol(call.SpanStart, cancellationToken);
+                if (RetrySafety.IsNonIdempotent(operation, containingSymbol) || !RetrySafety.CanResend(operation))
+                    return null;
+
+                var plan = new Plan(await, operation.TargetMethod.Name) { ConfigureAwait = configureAwait };
+                if (!plan.PlaceToken(call, operation, model, tokenType, cancellationToken))
+                    return null;
+                plan.LambdaParameter = CodeFixSupport.UniqueName(model, await.SpanStart, await, LambdaParameterNames);
+                plan.ExistingPipeline = FindExistingPipeline(model, await, pipelineType, cancellationToken);
+                if (plan.ExistingPipeline is null)
+                {
+                    plan.FieldOwner = await.FirstAncestorOrSelf<TypeDeclarationSyntax>(t => t is ClassDeclarationSyntax or StructDeclarationSyntax or RecordDeclarationSyntax);
+                    plan.FieldOwnerSymbol = plan.FieldOwner is null ? null : model.GetDeclaredSymbol(plan.FieldOwner, cancellationToken);
+                    if (plan.FieldOwnerSymbol is null)
+                        return null;
+                }
+                return plan;
+            }
+
+            private bool PlaceToken(InvocationExpressionSyntax call, IInvocationOperation operation, SemanticModel model, INamedTypeSymbol tokenType, CancellationToken cancellationToken)
+            {
+                var syntaxArguments = call.ArgumentList.Arguments;
+                foreach (var argument in operation.Arguments)
+                {
+                    if (argument.Parameter is null || !SymbolEqualityComparer.Default.Equals(argument.Parameter.Type, tokenType))
+                        continue;
+                    if (argument.ArgumentKind == ArgumentKind.Explicit)
+                    {
+                        if (argument.Syntax is not ArgumentSyntax syntax || syntax.RefKindKeyword.RawKind != 0)
+                            return false;
+                        TokenIndex = syntaxArguments.IndexOf(syntax);
+                        if (TokenIndex < 0)
+                            return false;
+                        Token = TokenPlacement.Replace;
+                        OuterToken = syntax.Expression;
+                        return true;
+                    }
+                    if (argument.ArgumentKind == ArgumentKind.DefaultValue)
+                    {
+                        // An optional token: by position when that binds (to this or another overload), else by name.
+                        Token = BindsWithTokenAppended(call, operation, model, tokenType) ? TokenPlacement.Append : TokenPlacement.AppendNamed;
+                        TokenParameterName = argument.Parameter.Name;
+                        return true;
+                    }
+                    return false;
+                }
+
+                // No token parameter: is there an overload that takes one more, a CancellationToken?
+                if (BindsWithTokenAppended(call, operation, model, tokenType))
+                    Token = TokenPlacement.Append;
+                return true;
+            }
+
+            private static bool BindsWithTokenAppended(InvocationExpressionSyntax call, IInvocationOperation operation, SemanticModel model, INamedTypeSymbol tokenType)
+            {
+                if (call.ArgumentList.Arguments.Any(a => a.NameColon != null))
+                    return false;
+                var withToken = call.WithArgumentList(call.ArgumentList.AddArguments(
+                    SyntaxFactory.Argument(SyntaxFactory.ParseExpression("default(global::System.Threading.CancellationToken)"))));
+                var info = model.GetSpeculativeSymbolInfo(call.SpanStart, withToken, SpeculativeBindingOption.BindAsExpression);
+                if (info.Symbol is not IMethodSymbol overload || overload.Name != operation.TargetMethod.Name)
+                    return false;
+                var index = withToken.ArgumentList.Arguments.Count - 1;
+                var parameters = overload.Parameters;
+                return index < parameters.Length && SymbolEqualityComparer.Default.Equals(parameters[index].Type, tokenType);
+            }
+
+            /// <summary>
+            /// The one ResiliencePipeline in scope (a local declared before the call, a parameter, a field or property
+            /// usable from here) that may retry; when several, the one known to retry. Null to add a field.
+            /// </summary>
+            private static string? FindExistingPipeline(SemanticModel model, AwaitExpressionSyntax await, INamedTypeSymbol pipelineType, CancellationToken cancellationToken)
+            {
+                var position = await.SpanStart;
+                var inStaticLambda = await.Ancestors().OfType<AnonymousFunctionExpressionSyntax>().Any(l => l.Modifiers.Any(SyntaxKind.StaticKeyword));
+                var staticContext = model.GetEnclosingSymbol(position, cancellationToken) is { } enclosing && CodeFixSupport.IsStaticContext(enclosing);
+                var candidates = new List<(string Name, PipelineFacts Facts, bool IsLocal)>();
+                foreach (var symbol in model.LookupSymbols(position))
+                {
+                    ITypeSymbol? type;
+                    bool isStatic;
+                    switch (symbol)
+                    {
+                        case ILocalSymbol local:
+                            if (local.DeclaringSyntaxReferences.Length != 1 || local.DeclaringSyntaxReferences[0].Span.End > position)
+                                continue;
+                            (type, isStatic) = (local.Type, false);
+                            break;
+                        case IParameterSymbol parameter:
+                            (type, isStatic) = (parameter.Type, false);
+                            break;
+                        case IFieldSymbol field:
+                            (type, isStatic) = (field.Type, field.IsStatic);
+                            break;
+                        case IPropertySymbol property when property.GetMethod != null && !property.IsIndexer:
+                            (type, isStatic) = (property.Type, property.IsStatic);
+                            break;
+                        default:
+                            continue;
+                    }
+                    if (!SymbolEqualityComparer.Default.Equals(type, pipelineType))
+                        continue;
+                    if ((inStaticLambda && !isStatic) || (staticContext && !isStatic && symbol is IFieldSymbol or IPropertySymbol))
+                        continue;
+                    var facts = PipelineFacts.OfSymbol(symbol);
+                    if (facts.MayRetry)
+                        candidates.Add((symbol.Name, facts, symbol is ILocalSymbol or IParameterSymbol));
+                }
+                // A pipeline handed to this method (a parameter or local) before one the type holds; then the one known to retry.
+                var handed = candidates.Where(c => c.IsLocal).ToList();
+                if (handed.Count == 1)
+                    return handed[0].Name;
+                if (handed.Count == 0 && candidates.Count == 1)
+                    return candidates[0].Name;
+                var known = candidates.Where(c => c.Facts.IsKnown).ToList();
+                return known.Count == 1 ? known[0].Name : null;
+            }
+        }
+    }
+}

@@ -47,7 +47,7 @@ namespace Guard.Analyzers.CodeFixes
             if (member is null)
                 return null;
             var settings = NonIdempotentRetrySettings.Read(document.Project.AnalyzerOptions, invocation.SyntaxTree);
-            var finding = NonIdempotentRetryAnalysis.Analyze(operation, member, new GuardCompilationContext(model.Compilation), settings, MarkerAttributes.Of(model.Compilation));
+            var finding = NonIdempotentRetryAnalysis.Analyze(operation, member, GuardCompilationContext.For(model.Compilation), settings, MarkerAttributes.Of(model.Compilation));
             if (finding is null || finding.Key.Fix.Kind == KeyFixKind.None || finding.Key.Fix.Target is null)
                 return null;
             var fix = finding.Key.Fix;

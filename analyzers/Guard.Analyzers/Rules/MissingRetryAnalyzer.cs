@@ -25,7 +25,7 @@ namespace Guard.Analyzers
             {
                 if (TestProjects.IsTestProject(start.Compilation))
                     return;
-                var guard = new GuardCompilationContext(start.Compilation);
+                var guard = GuardCompilationContext.For(start.Compilation);
                 var options = new ConcurrentDictionary<SyntaxTree, TreeOptions>();
                 // Registered even without HttpClient: users may list outbound methods of their own.
                 start.RegisterOperationAction(c => Analyze(c, guard, options), OperationKind.Invocation);

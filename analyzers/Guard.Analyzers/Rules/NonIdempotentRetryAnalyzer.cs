@@ -21,7 +21,7 @@ namespace Guard.Analyzers
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.RegisterCompilationStartAction(start =>
             {
-                var guard = new GuardCompilationContext(start.Compilation);
+                var guard = GuardCompilationContext.For(start.Compilation);
                 var markers = MarkerAttributes.Of(start.Compilation);
                 // Options are read once per tree; the settings also cache which types carry a key member.
                 var settings = new ConcurrentDictionary<SyntaxTree, NonIdempotentRetrySettings>();

@@ -71,7 +71,7 @@ namespace Guard.Analyzers
 
             public CompilationState(Compilation compilation)
             {
-                Guard = new GuardCompilationContext(compilation);
+                Guard = GuardCompilationContext.For(compilation);
                 Types = new RepetitionTypes(compilation);
                 _unknownPipelinesMayThrottle = new Lazy<bool>(() => BuildsPollyLimiters(compilation), LazyThreadSafetyMode.ExecutionAndPublication);
             }

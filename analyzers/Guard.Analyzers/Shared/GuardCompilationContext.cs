@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 
@@ -7,9 +8,16 @@ namespace Guard.Analyzers
     /// <summary>What a rule needs once per compilation: the known types and, built on first use, the index.</summary>
     internal sealed class GuardCompilationContext
     {
+        // One context per compilation, shared by every Guard rule, so the index is built once, not once a rule.
+        // Weak keys: a compilation that is gone takes its context with it.
+        private static readonly ConditionalWeakTable<Compilation, GuardCompilationContext> Contexts = new ConditionalWeakTable<Compilation, GuardCompilationContext>();
+
         private readonly Lazy<CompilationIndex> _index;
 
-        public GuardCompilationContext(Compilation compilation)
+        public static GuardCompilationContext For(Compilation compilation) =>
+            Contexts.GetValue(compilation, c => new GuardCompilationContext(c));
+
+        private GuardCompilationContext(Compilation compilation)
         {
             Compilation = compilation;
             Types = new KnownTypes(compilation);

@@ -22,7 +22,7 @@ namespace Guard.Analyzers
             return null;
         }
 
-        /// <summary>A comma-, semicolon- or pipe-separated list; empty when unset.</summary>
+        /// <summary>A comma-separated list (a `;` would start an .editorconfig comment); empty when unset.</summary>
         public static ImmutableArray<string> GetList(AnalyzerOptions options, SyntaxTree tree, string ruleId, string name)
         {
             var value = GetString(options, tree, ruleId, name);

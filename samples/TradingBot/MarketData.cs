@@ -10,7 +10,7 @@ public sealed class MarketData(IReadOnlyList<string> symbols)
     private static readonly ConcurrentDictionary<(string Symbol, DateTimeOffset Time), decimal> PriceHistory = new(); // expect: GRD002
 
     // GRD002: a MemoryCache without a SizeLimit: each book is kept under its sequence number with no expiration.
-    private readonly MemoryCache _books = new MemoryCache(new MemoryCacheOptions()); // expect: GRD002
+    private static readonly MemoryCache Books = new MemoryCache(new MemoryCacheOptions()); // expect: GRD002
 
     public IReadOnlyList<string> Symbols => symbols;
 
@@ -24,12 +24,12 @@ public sealed class MarketData(IReadOnlyList<string> symbols)
     {
         foreach (var book in books)
         {
-            _books.Set(book.Symbol, book);
-            _books.Set((book.Symbol, book.Sequence), book);
+            Books.Set(book.Symbol, book);
+            Books.Set((book.Symbol, book.Sequence), book);
         }
     }
 
-    public OrderBook? LatestBook(string symbol) => _books.Get<OrderBook>(symbol);
+    public OrderBook? LatestBook(string symbol) => Books.Get<OrderBook>(symbol);
 
     /// <summary>The average price of the symbol over the window, once there are enough prices to tell.</summary>
     public decimal? AveragePrice(string symbol, TimeSpan window)

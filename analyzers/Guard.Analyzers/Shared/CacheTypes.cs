@@ -73,6 +73,7 @@ namespace Guard.Analyzers
             Assembly = compilation.GetTypeByMetadataName("System.Reflection.Assembly");
             Module = compilation.GetTypeByMetadataName("System.Reflection.Module");
             ParameterInfo = compilation.GetTypeByMetadataName("System.Reflection.ParameterInfo");
+            JsonSerializerContext = compilation.GetTypeByMetadataName("System.Text.Json.Serialization.JsonSerializerContext");
             GenericCollection = compilation.GetTypeByMetadataName("System.Collections.Generic.ICollection`1");
             NonGenericList = compilation.GetTypeByMetadataName("System.Collections.IList");
             NonGenericDictionary = compilation.GetTypeByMetadataName("System.Collections.IDictionary");
@@ -94,6 +95,9 @@ namespace Guard.Analyzers
         public INamedTypeSymbol? Assembly { get; }
         public INamedTypeSymbol? Module { get; }
         public INamedTypeSymbol? ParameterInfo { get; }
+
+        /// <summary>Source-generated serializer metadata: one instance per context class (its Default), like a Type.</summary>
+        public INamedTypeSymbol? JsonSerializerContext { get; }
         public INamedTypeSymbol? GenericCollection { get; }
         public INamedTypeSymbol? NonGenericList { get; }
         public INamedTypeSymbol? NonGenericDictionary { get; }
@@ -115,7 +119,7 @@ namespace Guard.Analyzers
 
         /// <summary>
         /// A key or element type with a small, fixed set of values, or one bounded by the program's own code
-        /// (a Type, a reflection member, or a tuple with one): a cache keyed by it cannot grow for ever.
+        /// (a Type, a reflection member, a JsonSerializerContext, or a tuple with one): a cache keyed by it cannot grow for ever.
         /// </summary>
         public bool IsBoundedDomain(ITypeSymbol type)
         {
@@ -131,14 +135,14 @@ namespace Guard.Analyzers
             }
             if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
                 return IsBoundedDomain(nullable.TypeArguments[0]);
-            if (IsReflectionType(type))
+            if (IsCodeMetadataType(type))
                 return true;
             if (type.IsTupleType && type is INamedTypeSymbol tuple)
             {
                 var allBounded = true;
                 foreach (var element in tuple.TupleElements)
                 {
-                    if (IsReflectionType(element.Type))
+                    if (IsCodeMetadataType(element.Type))
                         return true;
                     allBounded &= IsBoundedDomain(element.Type);
                 }
@@ -147,10 +151,10 @@ namespace Guard.Analyzers
             return false;
         }
 
-        private bool IsReflectionType(ITypeSymbol type) =>
+        private bool IsCodeMetadataType(ITypeSymbol type) =>
             KnownTypes.IsOrDerivesFrom(type, Type) || KnownTypes.IsOrDerivesFrom(type, MemberInfo) ||
             KnownTypes.IsOrDerivesFrom(type, Assembly) || KnownTypes.IsOrDerivesFrom(type, Module) ||
-            KnownTypes.IsOrDerivesFrom(type, ParameterInfo);
+            KnownTypes.IsOrDerivesFrom(type, ParameterInfo) || KnownTypes.IsOrDerivesFrom(type, JsonSerializerContext);
 
         /// <summary>True when a method taking a parameter of this type could add to or remove from a collection passed to it.</summary>
         public bool IsMutableCollectionParameter(ITypeSymbol type)

@@ -360,6 +360,42 @@ public class UnboundedCacheTests
         """);
 
     [Fact]
+    public Task Ignores_options_cached_per_json_serializer_context() => Verify.VerifyAsync(Usings + """
+        using System.Text.Json;
+        using System.Text.Json.Serialization;
+
+        // A source-generated context is one instance per context class, so this cache holds a handful of entries.
+        static class SerializerOptions
+        {
+            private static readonly ConcurrentDictionary<JsonSerializerContext, JsonSerializerOptions> Cache = new();
+
+            public static JsonSerializerOptions For(JsonSerializerContext context)
+            {
+                if (!Cache.TryGetValue(context, out var options))
+                {
+                    options = new JsonSerializerOptions { TypeInfoResolver = context };
+                    Cache.TryAdd(context, options);
+                }
+                return options;
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Still_reports_options_cached_per_json_serializer_options() => Verify.VerifyAsync(Usings + """
+        using System.Text.Json;
+
+        static class Converters
+        {
+            // Options are often created per call: each one adds an entry.
+            private static readonly ConcurrentDictionary<JsonSerializerOptions, JsonSerializerOptions> {|GRD002:Cache|} = new();
+
+            public static JsonSerializerOptions With(JsonSerializerOptions options) =>
+                Cache.GetOrAdd(options, o => new JsonSerializerOptions(o));
+        }
+        """);
+
+    [Fact]
     public Task Ignores_collections_that_escape() => Verify.VerifyAsync(Usings + """
         class Bot
         {

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Guard.Analyzers
@@ -31,6 +32,12 @@ namespace Guard.Analyzers
 
         /// <summary>ConfigureHttpClientDefaults adds a rate or concurrency limiter to every client from the factory.</summary>
         public bool AllClientsThrottled { get; private set; }
+
+        /// <summary>
+        /// A message handler of this compilation runs its SendAsync through a Polly pipeline or policy that may
+        /// retry: an HttpClient handed in from elsewhere (a parameter) may well be built on it.
+        /// </summary>
+        public bool HasRetryingMessageHandler { get; private set; }
 
         public bool IsResilientTypedClient(ITypeSymbol type) => HasName(_typedClientNames, type);
 
@@ -95,9 +102,12 @@ namespace Guard.Analyzers
                         index.AddRegistration(invocation, name, resilient: true, Model);
                     else if (hasHandler && name == "AddHttpMessageHandler")
                         index.AddRegistration(invocation, name, resilient: false, Model);
-                    else if (hasExecute && PollyNames.ExecuteMethods.Contains(name) &&
-                        (HasMethodGroupArgument(invocation) || DelegateParametersRunBy(invocation).Owner != null))
-                        index.AddExecute(invocation, Model(), types, cancellationToken);
+                    else if (hasExecute && PollyNames.ExecuteMethods.Contains(name))
+                    {
+                        var inHandler = !index.HasRetryingMessageHandler && IsInSendOverride(invocation);
+                        if (inHandler || HasMethodGroupArgument(invocation) || DelegateParametersRunBy(invocation).Owner != null)
+                            index.AddExecute(invocation, Model(), types, inHandler, cancellationToken);
+                    }
                 }
             }
             return index;
@@ -173,12 +183,29 @@ namespace Guard.Analyzers
             return false;
         }
 
-        private void AddExecute(InvocationExpressionSyntax invocation, SemanticModel model, KnownTypes types, CancellationToken cancellationToken)
+        /// <summary><c>protected override Task&lt;HttpResponseMessage&gt; SendAsync(...) =&gt; _policy.ExecuteAsync(...)</c>, lambdas included.</summary>
+        private static bool IsInSendOverride(InvocationExpressionSyntax execute)
+        {
+            foreach (var ancestor in execute.Ancestors())
+            {
+                if (ancestor is MethodDeclarationSyntax method)
+                    return method.Identifier.ValueText is "SendAsync" or "Send" && method.Modifiers.Any(SyntaxKind.OverrideKeyword);
+                if (ancestor is MemberDeclarationSyntax or LocalFunctionStatementSyntax)
+                    return false;
+            }
+            return false;
+        }
+
+        private void AddExecute(InvocationExpressionSyntax invocation, SemanticModel model, KnownTypes types, bool inHandler, CancellationToken cancellationToken)
         {
             if (invocation.Expression is not MemberAccessExpressionSyntax member)
                 return;
             if (!types.IsPollyExecutor(model.GetTypeInfo(member.Expression, cancellationToken).Type))
                 return;
+            if (inHandler && model.GetEnclosingSymbol(invocation.SpanStart, cancellationToken)?.ContainingType is { } handler &&
+                KnownTypes.IsOrDerivesFrom(handler, types.HttpMessageHandler) &&
+                PipelineFacts.Of(model.GetOperation(member.Expression, cancellationToken)).MayRetry)
+                HasRetryingMessageHandler = true;
             foreach (var argument in invocation.ArgumentList.Arguments)
             {
                 if (argument.Expression is not (SimpleNameSyntax or MemberAccessExpressionSyntax))

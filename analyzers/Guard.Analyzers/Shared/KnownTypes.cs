@@ -9,6 +9,7 @@ namespace Guard.Analyzers
         {
             HttpClient = compilation.GetTypeByMetadataName("System.Net.Http.HttpClient");
             HttpMessageInvoker = compilation.GetTypeByMetadataName("System.Net.Http.HttpMessageInvoker");
+            HttpMessageHandler = compilation.GetTypeByMetadataName("System.Net.Http.HttpMessageHandler");
             HttpClientJsonExtensions = compilation.GetTypeByMetadataName("System.Net.Http.Json.HttpClientJsonExtensions");
             HttpRequestMessage = compilation.GetTypeByMetadataName("System.Net.Http.HttpRequestMessage");
             HttpMethod = compilation.GetTypeByMetadataName("System.Net.Http.HttpMethod");
@@ -34,6 +35,7 @@ namespace Guard.Analyzers
 
         public INamedTypeSymbol? HttpClient { get; }
         public INamedTypeSymbol? HttpMessageInvoker { get; }
+        public INamedTypeSymbol? HttpMessageHandler { get; }
         public INamedTypeSymbol? HttpClientJsonExtensions { get; }
         public INamedTypeSymbol? HttpRequestMessage { get; }
         public INamedTypeSymbol? HttpMethod { get; }

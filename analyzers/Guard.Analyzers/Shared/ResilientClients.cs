@@ -9,6 +9,11 @@ namespace Guard.Analyzers
     {
         /// <summary>No resilience handler Guard can see.</summary>
         None,
+        /// <summary>
+        /// A client handed in by the caller in a compilation that has a retrying message handler: it may be built
+        /// on that handler. Enough doubt to stay silent about a missing retry, not enough to call a POST retried.
+        /// </summary>
+        MayRetry,
         /// <summary>A handler that retries safe methods only (unsafe ones disabled).</summary>
         RetriesSafeMethods,
         /// <summary>A handler that retries every method, POST included.</summary>
@@ -35,7 +40,42 @@ namespace Guard.Analyzers
             var name = NamedClientOf(client, index.IsResilientNamedClient);
             if (name != null)
                 return index.IsNamedClientRetryingUnsafe(name) ? ClientResilience.RetriesAllMethods : ClientResilience.RetriesSafeMethods;
+            if (index.HasRetryingMessageHandler && IsHandedIn(client))
+                return ClientResilience.MayRetry;
             return ClientResilience.None;
+        }
+
+        /// <summary>A parameter, or a field or property given only constructor or method parameters: made by the caller.</summary>
+        private static bool IsHandedIn(IOperation? client)
+        {
+            client = Unwrap(client);
+            if (client is IParameterReferenceOperation)
+                return true;
+            var symbol = SymbolOf(client);
+            if (symbol is null or ILocalSymbol)
+                return false;
+            var values = AssignedValues.Of(symbol);
+            if (values.IsEmpty)
+                return false;
+            foreach (var value in values)
+            {
+                if (value is not IdentifierNameSyntax identifier || !IsParameterOfEnclosingMethod(identifier))
+                    return false;
+            }
+            return true;
+        }
+
+        private static bool IsParameterOfEnclosingMethod(IdentifierNameSyntax identifier)
+        {
+            var method = identifier.FirstAncestorOrSelf<BaseMethodDeclarationSyntax>();
+            if (method is null)
+                return false;
+            foreach (var parameter in method.ParameterList.Parameters)
+            {
+                if (parameter.Identifier.ValueText == identifier.Identifier.ValueText)
+                    return true;
+            }
+            return false;
         }
 
         /// <summary>Whether the client's registration adds a rate or concurrency limiter (a throttling handler).</summary>

@@ -602,6 +602,51 @@ public class MissingRetryTests
         }
         """);
 
+    [Fact]
+    public Task Does_not_report_a_handed_in_client_when_a_handler_of_the_compilation_retries_through_polly() => Verify.VerifyAsync(Usings + """
+        // An SDK that builds every HttpClient on its own Polly handler, and sends through helpers that take the client.
+        sealed class PolicyHandler : HttpClientHandler
+        {
+            private readonly IAsyncPolicy<HttpResponseMessage> _policy;
+            public PolicyHandler(IAsyncPolicy<HttpResponseMessage> policy) => _policy = policy;
+
+            protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct) =>
+                _policy.ExecuteAsync(() => base.SendAsync(request, ct));
+        }
+        static class Transport
+        {
+            public static Task<HttpResponseMessage> Send(HttpClient client, HttpRequestMessage request, CancellationToken ct) =>
+                client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        }
+        class TradingClient
+        {
+            private readonly HttpClient _client;
+            private static readonly HttpClient s_plain = new HttpClient();
+            public TradingClient(HttpClient client) => _client = client;
+
+            async Task M()
+            {
+                await _client.GetAsync("https://a");
+                await [|s_plain.GetAsync("https://a")|];
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Reports_a_handed_in_client_when_the_handler_pipeline_is_known_not_to_retry() => Verify.VerifyAsync(Usings + """
+        sealed class TimeoutHandler : DelegatingHandler
+        {
+            private static readonly ResiliencePipeline s_timeout = new ResiliencePipelineBuilder().AddTimeout(TimeSpan.FromSeconds(5)).Build();
+
+            protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct) =>
+                await s_timeout.ExecuteAsync(async token => await base.SendAsync(request, token), ct);
+        }
+        static class Transport
+        {
+            public static Task<HttpResponseMessage> Send(HttpClient client, HttpRequestMessage request) => [|client.SendAsync(request)|];
+        }
+        """);
+
     // ---- Retry wrappers ----
 
     [Fact]

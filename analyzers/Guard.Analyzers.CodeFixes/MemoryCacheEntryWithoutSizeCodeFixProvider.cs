@@ -39,7 +39,7 @@ namespace Guard.Analyzers.CodeFixes
             var size = EntrySize(context.Document.Project.AnalyzerOptions, root.SyntaxTree);
             foreach (var diagnostic in context.Diagnostics)
             {
-                if (Find(root, diagnostic) is null)
+                if (ReportedNodes.Find<InvocationExpressionSyntax>(root, diagnostic.Location) is null)
                     continue;
                 context.RegisterCodeFix(
                     CodeAction.Create(
@@ -57,18 +57,10 @@ namespace Guard.Analyzers.CodeFixes
             var changed = false;
             foreach (var diagnostic in diagnostics)
             {
-                if (Find(edits.Root, diagnostic) is { } write)
+                if (ReportedNodes.Find<InvocationExpressionSyntax>(edits.Root, diagnostic.Location) is { } write)
                     changed |= edits.TryAddEntrySize(write, size, cancellationToken);
             }
             return changed ? await edits.GetChangedDocumentAsync(cancellationToken).ConfigureAwait(false) : document;
-        }
-
-        private static InvocationExpressionSyntax? Find(SyntaxNode root, Diagnostic diagnostic)
-        {
-            var span = diagnostic.Location.SourceSpan;
-            if (!root.FullSpan.Contains(span))
-                return null;
-            return root.FindNode(span, getInnermostNodeForTie: true) is InvocationExpressionSyntax invocation && invocation.Span == span ? invocation : null;
         }
     }
 }

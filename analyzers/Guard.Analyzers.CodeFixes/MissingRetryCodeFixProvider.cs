@@ -71,23 +71,16 @@ namespace Guard.Analyzers.CodeFixes
             }
             if (plans.Count == 0)
                 return document;
-            CodeFixSupport.SeparateNestedNames(plans.Values.ToList(), p => p.Await, p => p.LambdaParameter, (p, name) => p.LambdaParameter = name,
-                (p, taken) => CodeFixSupport.UniqueName(model, p.Await.SpanStart, p.Await, LambdaParameterNames, taken));
+            UniqueNames.SeparateNested(plans.Values.ToList(), p => p.Await, p => p.LambdaParameter, (p, name) => p.LambdaParameter = name,
+                (p, taken) => UniqueNames.Pick(model, p.Await.SpanStart, p.Await, LambdaParameterNames, taken));
+            var fields = StaticFieldInsertion.NameOnePerType(plans.Values, p => p.FieldOwner, p => p.Await.SpanStart, model, FieldName);
 
-            // One new field per type, however many calls in it are fixed.
-            var fields = new Dictionary<SyntaxNode, string>();
-            foreach (var plan in plans.Values)
-            {
-                if (plan.ExistingPipeline is null && !fields.ContainsKey(plan.FieldOwner!))
-                    fields.Add(plan.FieldOwner!, CodeFixSupport.UniqueMemberName(model, plan.Await.SpanStart, plan.FieldOwnerSymbol!, FieldName));
-            }
-
-            var newLine = CodeFixSupport.NewLine(root);
+            var newLine = LineEndings.Of(root);
             var newRoot = root.ReplaceNodes(plans.Keys.Concat(fields.Keys), (original, rewritten) =>
             {
                 if (plans.TryGetValue(original, out var plan))
-                    return Rewrite((AwaitExpressionSyntax)rewritten, plan, plan.ExistingPipeline ?? fields[plan.FieldOwner!]);
-                return CodeFixSupport.InsertField((TypeDeclarationSyntax)rewritten, CodeFixSupport.ParseMember(FieldText(fields[original]), newLine), newLine);
+                    return Rewrite((AwaitExpressionSyntax)rewritten, plan, plan.ExistingPipeline ?? fields[plan.FieldOwner!.Declaration]);
+                return StaticFieldInsertion.Insert((TypeDeclarationSyntax)rewritten, FieldText(fields[original]), newLine);
             });
             return await CodeFixSupport.FinishAsync(document.WithSyntaxRoot(newRoot), cancellationToken).ConfigureAwait(false);
         }
@@ -192,8 +185,8 @@ namespace Guard.Analyzers.CodeFixes
             public ExpressionSyntax? OuterToken { get; private set; }
             public string LambdaParameter { get; set; } = "ct";
             public string? ExistingPipeline { get; private set; }
-            public TypeDeclarationSyntax? FieldOwner { get; private set; }
-            public INamedTypeSymbol? FieldOwnerSymbol { get; private set; }
+            /// <summary>The type the new field goes in; null when an existing pipeline is used.</summary>
+            public FieldOwner? FieldOwner { get; private set; }
 
             public static Plan? Create(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
             {
@@ -234,13 +227,12 @@ namespace Guard.Analyzers.CodeFixes
                 var plan = new Plan(await, operation.TargetMethod.Name) { ConfigureAwait = configureAwait };
                 if (!plan.PlaceToken(call, operation, model, tokenType, cancellationToken))
                     return null;
-                plan.LambdaParameter = CodeFixSupport.UniqueName(model, await.SpanStart, await, LambdaParameterNames);
+                plan.LambdaParameter = UniqueNames.Pick(model, await.SpanStart, await, LambdaParameterNames);
                 plan.ExistingPipeline = FindExistingPipeline(model, await, pipelineType, cancellationToken);
                 if (plan.ExistingPipeline is null)
                 {
-                    plan.FieldOwner = await.FirstAncestorOrSelf<TypeDeclarationSyntax>(t => t is ClassDeclarationSyntax or StructDeclarationSyntax or RecordDeclarationSyntax);
-                    plan.FieldOwnerSymbol = plan.FieldOwner is null ? null : model.GetDeclaredSymbol(plan.FieldOwner, cancellationToken);
-                    if (plan.FieldOwnerSymbol is null)
+                    plan.FieldOwner = StaticFieldInsertion.OwnerOf(await, model, cancellationToken);
+                    if (plan.FieldOwner is null)
                         return null;
                 }
                 return plan;
@@ -300,37 +292,9 @@ namespace Guard.Analyzers.CodeFixes
             /// </summary>
             private static string? FindExistingPipeline(SemanticModel model, AwaitExpressionSyntax await, INamedTypeSymbol pipelineType, CancellationToken cancellationToken)
             {
-                var position = await.SpanStart;
-                var inStaticLambda = await.Ancestors().OfType<AnonymousFunctionExpressionSyntax>().Any(l => l.Modifiers.Any(SyntaxKind.StaticKeyword));
-                var staticContext = model.GetEnclosingSymbol(position, cancellationToken) is { } enclosing && CodeFixSupport.IsStaticContext(enclosing);
                 var candidates = new List<(string Name, PipelineFacts Facts, bool IsLocal)>();
-                foreach (var symbol in model.LookupSymbols(position))
+                foreach (var symbol in ValuesInScope.Find(model, await, await.SpanStart, type => SymbolEqualityComparer.Default.Equals(type, pipelineType), cancellationToken))
                 {
-                    ITypeSymbol? type;
-                    bool isStatic;
-                    switch (symbol)
-                    {
-                        case ILocalSymbol local:
-                            if (local.DeclaringSyntaxReferences.Length != 1 || local.DeclaringSyntaxReferences[0].Span.End > position)
-                                continue;
-                            (type, isStatic) = (local.Type, false);
-                            break;
-                        case IParameterSymbol parameter:
-                            (type, isStatic) = (parameter.Type, false);
-                            break;
-                        case IFieldSymbol field:
-                            (type, isStatic) = (field.Type, field.IsStatic);
-                            break;
-                        case IPropertySymbol property when property.GetMethod != null && !property.IsIndexer:
-                            (type, isStatic) = (property.Type, property.IsStatic);
-                            break;
-                        default:
-                            continue;
-                    }
-                    if (!SymbolEqualityComparer.Default.Equals(type, pipelineType))
-                        continue;
-                    if ((inStaticLambda && !isStatic) || (staticContext && !isStatic && symbol is IFieldSymbol or IPropertySymbol))
-                        continue;
                     var facts = PipelineFacts.OfSymbol(symbol);
                     if (facts.MayRetry)
                         candidates.Add((symbol.Name, facts, symbol is ILocalSymbol or IParameterSymbol));

@@ -51,9 +51,7 @@ namespace Guard.Analyzers.CodeFixes
             if (finding is null || finding.Key.Fix.Kind == KeyFixKind.None || finding.Key.Fix.Target is null)
                 return null;
             var fix = finding.Key.Fix;
-            var endOfLine = root.DescendantTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
-            if (endOfLine == default)
-                endOfLine = EndOfLine("\n");
+            var endOfLine = EndOfLine(LineEndings.Of(root));
 
             // A handler retries the request the call already built: a key made in the call is made once.
             if (finding.Scope.Source == RetrySource.Handler)

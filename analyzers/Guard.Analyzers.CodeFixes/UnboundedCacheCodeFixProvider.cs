@@ -79,31 +79,16 @@ namespace Guard.Analyzers.CodeFixes
             options = null!;
             writes = new List<InvocationExpressionSyntax>();
             var locations = diagnostic.AdditionalLocations;
-            if (locations[0].SourceTree != root.SyntaxTree || Find<BaseObjectCreationExpressionSyntax>(root, locations[0]) is not { } creation)
+            if (locations[0].SourceTree != root.SyntaxTree || ReportedNodes.Find<BaseObjectCreationExpressionSyntax>(root, locations[0]) is not { } creation)
                 return false;
             options = creation;
             for (var i = 1; i < locations.Count; i++)
             {
-                if (locations[i].SourceTree != root.SyntaxTree || Find<InvocationExpressionSyntax>(root, locations[i]) is not { } write)
+                if (locations[i].SourceTree != root.SyntaxTree || ReportedNodes.Find<InvocationExpressionSyntax>(root, locations[i]) is not { } write)
                     return false;
                 writes.Add(write);
             }
             return true;
-        }
-
-        private static T? Find<T>(SyntaxNode root, Location location) where T : SyntaxNode
-        {
-            var span = location.SourceSpan;
-            if (!root.FullSpan.Contains(span))
-                return null;
-            for (var node = root.FindNode(span, getInnermostNodeForTie: true); node != null; node = node.Parent)
-            {
-                if (node is T match && match.Span == span)
-                    return match;
-                if (node.Span.Length > span.Length)
-                    break;
-            }
-            return null;
         }
     }
 }

@@ -71,22 +71,16 @@ namespace Guard.Analyzers.CodeFixes
             }
             if (plans.Count == 0)
                 return document;
-            CodeFixSupport.SeparateNestedNames(plans.Values.ToList(), p => p.Region, p => p.LeaseName, (p, name) => p.LeaseName = name,
-                (p, taken) => CodeFixSupport.UniqueName(model, p.InsertionPosition, p.Region, LeaseNames, taken));
+            UniqueNames.SeparateNested(plans.Values.ToList(), p => p.Region, p => p.LeaseName, (p, name) => p.LeaseName = name,
+                (p, taken) => UniqueNames.Pick(model, p.InsertionPosition, p.Region, LeaseNames, taken));
+            var fields = StaticFieldInsertion.NameOnePerType(plans.Values, p => p.FieldOwner, p => p.InsertionPosition, model, FieldName);
 
-            var fields = new Dictionary<SyntaxNode, string>();
-            foreach (var plan in plans.Values)
-            {
-                if (plan.ExistingLimiter is null && !fields.ContainsKey(plan.FieldOwner!))
-                    fields.Add(plan.FieldOwner!, CodeFixSupport.UniqueMemberName(model, plan.InsertionPosition, plan.FieldOwnerSymbol!, FieldName));
-            }
-
-            var newLine = CodeFixSupport.NewLine(root);
+            var newLine = LineEndings.Of(root);
             var newRoot = root.ReplaceNodes(plans.Keys.Concat(fields.Keys), (original, rewritten) =>
             {
                 if (plans.TryGetValue(original, out var plan))
-                    return Rewrite(rewritten, plan, plan.ExistingLimiter ?? fields[plan.FieldOwner!], newLine);
-                return CodeFixSupport.InsertField((TypeDeclarationSyntax)rewritten, CodeFixSupport.ParseMember(FieldText(fields[original]), newLine), newLine);
+                    return Rewrite(rewritten, plan, plan.ExistingLimiter ?? fields[plan.FieldOwner!.Declaration], newLine);
+                return StaticFieldInsertion.Insert((TypeDeclarationSyntax)rewritten, FieldText(fields[original]), newLine);
             });
             return await CodeFixSupport.FinishAsync(document.WithSyntaxRoot(newRoot), cancellationToken).ConfigureAwait(false);
         }
@@ -182,8 +176,8 @@ namespace Guard.Analyzers.CodeFixes
             public string? ExistingLimiter { get; private set; }
             public bool MakeAsync { get; private set; }
             public bool ReturnsValue { get; private set; }
-            public TypeDeclarationSyntax? FieldOwner { get; private set; }
-            public INamedTypeSymbol? FieldOwnerSymbol { get; private set; }
+            /// <summary>The type the new field goes in; null when an existing limiter is used.</summary>
+            public FieldOwner? FieldOwner { get; private set; }
 
             public static Plan? Create(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
             {
@@ -241,13 +235,12 @@ namespace Guard.Analyzers.CodeFixes
                 }
 
                 plan.Token = CodeFixSupport.CancellationTokenInScope(model, body, tokenType, cancellationToken);
-                plan.LeaseName = CodeFixSupport.UniqueName(model, plan.InsertionPosition, region, LeaseNames);
+                plan.LeaseName = UniqueNames.Pick(model, plan.InsertionPosition, region, LeaseNames);
                 plan.ExistingLimiter = FindExistingLimiter(model, region, plan.InsertionPosition, limiterType, cancellationToken);
                 if (plan.ExistingLimiter is null)
                 {
-                    plan.FieldOwner = region.FirstAncestorOrSelf<TypeDeclarationSyntax>(t => t is ClassDeclarationSyntax or StructDeclarationSyntax or RecordDeclarationSyntax);
-                    plan.FieldOwnerSymbol = plan.FieldOwner is null ? null : model.GetDeclaredSymbol(plan.FieldOwner, cancellationToken);
-                    if (plan.FieldOwnerSymbol is null)
+                    plan.FieldOwner = StaticFieldInsertion.OwnerOf(region, model, cancellationToken);
+                    if (plan.FieldOwner is null)
                         return null;
                 }
                 return plan;
@@ -286,37 +279,9 @@ namespace Guard.Analyzers.CodeFixes
             /// <summary>The one RateLimiter (not a partitioned one) usable at the position; null to add a field.</summary>
             private static string? FindExistingLimiter(SemanticModel model, SyntaxNode region, int position, INamedTypeSymbol limiterType, CancellationToken cancellationToken)
             {
-                var inStaticLambda = region.AncestorsAndSelf().OfType<AnonymousFunctionExpressionSyntax>().Any(l => l.Modifiers.Any(SyntaxKind.StaticKeyword));
-                var staticContext = model.GetEnclosingSymbol(position, cancellationToken) is { } enclosing && CodeFixSupport.IsStaticContext(enclosing);
                 string? found = null;
-                foreach (var symbol in model.LookupSymbols(position))
+                foreach (var symbol in ValuesInScope.Find(model, region, position, type => KnownTypes.IsOrDerivesFrom(type, limiterType), cancellationToken))
                 {
-                    ITypeSymbol? type;
-                    bool isStatic;
-                    switch (symbol)
-                    {
-                        case ILocalSymbol local:
-                            if (local.DeclaringSyntaxReferences.Length != 1 || local.DeclaringSyntaxReferences[0].Span.End > position ||
-                                region.Span.Contains(local.DeclaringSyntaxReferences[0].Span))
-                                continue;
-                            (type, isStatic) = (local.Type, false);
-                            break;
-                        case IParameterSymbol parameter:
-                            (type, isStatic) = (parameter.Type, false);
-                            break;
-                        case IFieldSymbol field:
-                            (type, isStatic) = (field.Type, field.IsStatic);
-                            break;
-                        case IPropertySymbol property when property.GetMethod != null && !property.IsIndexer:
-                            (type, isStatic) = (property.Type, property.IsStatic);
-                            break;
-                        default:
-                            continue;
-                    }
-                    if (!KnownTypes.IsOrDerivesFrom(type, limiterType))
-                        continue;
-                    if ((inStaticLambda && !isStatic) || (staticContext && !isStatic && symbol is IFieldSymbol or IPropertySymbol))
-                        continue;
                     if (found != null)
                         return null;
                     found = symbol.Name;

@@ -1,14 +1,9 @@
-using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Guard.Analyzers.CodeFixes;
 using Guard.Analyzers.Tests.Verifiers;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
-using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.Diagnostics;
 using Fix = Guard.Analyzers.Tests.Verifiers.CodeFixVerifier<Guard.Analyzers.MissingRetryAnalyzer, Guard.Analyzers.CodeFixes.MissingRetryCodeFixProvider>;
 
 namespace Guard.Analyzers.Tests.Rules;
@@ -510,12 +505,8 @@ public class MissingRetryCodeFixTests
             """;
         var project = TestWorkspace.CreateProject(source);
         project = project.WithMetadataReferences(project.MetadataReferences.Where(r => !(r.Display ?? "").Contains("Polly", System.StringComparison.Ordinal)));
-        var diagnostics = await TestWorkspace.GetAnalyzerDiagnosticsAsync(project, ImmutableArray.Create<DiagnosticAnalyzer>(new MissingRetryAnalyzer()));
-        var diagnostic = Assert.Single(diagnostics);
-        var actions = new List<CodeAction>();
-        var context = new CodeFixContext(project.Documents.Single(), diagnostic, (action, _) => actions.Add(action), CancellationToken.None);
-        await new MissingRetryCodeFixProvider().RegisterCodeFixesAsync(context);
-        Assert.Empty(actions);
+        var diagnostic = Assert.Single(await Fix.AnalyzerDiagnosticsAsync(project));
+        Assert.Empty(await Fix.OfferedActionsAsync(project.Documents.Single(), diagnostic));
     }
 
     [Theory]
@@ -534,13 +525,7 @@ public class MissingRetryCodeFixTests
             "}",
             "",
         });
-        var project = TestWorkspace.CreateProject(source);
-        var diagnostics = await TestWorkspace.GetAnalyzerDiagnosticsAsync(project, ImmutableArray.Create<DiagnosticAnalyzer>(new MissingRetryAnalyzer()));
-        var document = project.Documents.Single();
-        var actions = new List<CodeAction>();
-        await new MissingRetryCodeFixProvider().RegisterCodeFixesAsync(new CodeFixContext(document, Assert.Single(diagnostics), (action, _) => actions.Add(action), CancellationToken.None));
-        var operations = await Assert.Single(actions).GetOperationsAsync(CancellationToken.None);
-        var fixedText = (await operations.OfType<ApplyChangesOperation>().Single().ChangedSolution.GetDocument(document.Id)!.GetTextAsync()).ToString();
+        var fixedText = await Fix.ApplyOnlyFixAsync(TestWorkspace.CreateProject(source));
         Assert.Contains("s_retryPipeline", fixedText, System.StringComparison.Ordinal);
         var lines = fixedText.Split('\n');
         Assert.All(lines.Take(lines.Length - 1), line => Assert.Equal(newLine == "\r\n", line.EndsWith('\r')));
@@ -565,14 +550,12 @@ public class MissingRetryCodeFixTests
                     await missing.ExecuteAsync(async t => await client.GetAsync("https://a", t));
                 }
             """);
-        var diagnostics = await TestWorkspace.GetAnalyzerDiagnosticsAsync(project, ImmutableArray.Create<DiagnosticAnalyzer>(new MissingRetryAnalyzer()));
+        var diagnostics = await Fix.AnalyzerDiagnosticsAsync(project);
         Assert.NotEmpty(diagnostics);
         var document = project.Documents.Single();
         foreach (var diagnostic in diagnostics)
         {
-            var actions = new List<CodeAction>();
-            await new MissingRetryCodeFixProvider().RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None));
-            foreach (var action in actions)
+            foreach (var action in await Fix.OfferedActionsAsync(document, diagnostic))
                 Assert.NotEmpty(await action.GetOperationsAsync(CancellationToken.None));
         }
     }

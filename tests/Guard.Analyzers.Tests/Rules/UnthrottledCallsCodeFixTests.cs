@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -7,9 +6,7 @@ using Guard.Analyzers.CodeFixes;
 using Guard.Analyzers.Tests.Verifiers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
-using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.Diagnostics;
 using Fix = Guard.Analyzers.Tests.Verifiers.CodeFixVerifier<Guard.Analyzers.UnthrottledCallsAnalyzer, Guard.Analyzers.CodeFixes.UnthrottledCallsCodeFixProvider>;
 
 namespace Guard.Analyzers.Tests.Rules;
@@ -394,13 +391,7 @@ public class UnthrottledCallsCodeFixTests
             "}",
             "",
         });
-        var project = TestWorkspace.CreateProject(source);
-        var diagnostics = await TestWorkspace.GetAnalyzerDiagnosticsAsync(project, ImmutableArray.Create<DiagnosticAnalyzer>(new UnthrottledCallsAnalyzer()));
-        var document = project.Documents.Single();
-        var actions = new List<CodeAction>();
-        await new UnthrottledCallsCodeFixProvider().RegisterCodeFixesAsync(new CodeFixContext(document, Assert.Single(diagnostics), (action, _) => actions.Add(action), CancellationToken.None));
-        var operations = await Assert.Single(actions).GetOperationsAsync(CancellationToken.None);
-        var fixedText = (await operations.OfType<ApplyChangesOperation>().Single().ChangedSolution.GetDocument(document.Id)!.GetTextAsync()).ToString();
+        var fixedText = await Fix.ApplyOnlyFixAsync(TestWorkspace.CreateProject(source));
         Assert.Contains("s_rateLimiter", fixedText, System.StringComparison.Ordinal);
         var lines = fixedText.Split('\n');
         Assert.All(lines.Take(lines.Length - 1), line => Assert.Equal(newLine == "\r\n", line.EndsWith('\r')));
@@ -425,14 +416,12 @@ public class UnthrottledCallsCodeFixTests
                     while (Missing()) await client.GetAsync("https://a");
                 }
             """);
-        var diagnostics = await TestWorkspace.GetAnalyzerDiagnosticsAsync(project, ImmutableArray.Create<DiagnosticAnalyzer>(new UnthrottledCallsAnalyzer()));
+        var diagnostics = await Fix.AnalyzerDiagnosticsAsync(project);
         Assert.NotEmpty(diagnostics);
         var document = project.Documents.Single();
         foreach (var diagnostic in diagnostics)
         {
-            var actions = new List<CodeAction>();
-            await new UnthrottledCallsCodeFixProvider().RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None));
-            foreach (var action in actions)
+            foreach (var action in await Fix.OfferedActionsAsync(document, diagnostic))
                 Assert.NotEmpty(await action.GetOperationsAsync(CancellationToken.None));
         }
     }
@@ -445,13 +434,6 @@ public class UnthrottledCallsCodeFixTests
         Assert.NotNull(provider.GetFixAllProvider());
     }
 
-    private static async Task<List<CodeAction>> FixesFor(Project project)
-    {
-        var diagnostics = await TestWorkspace.GetAnalyzerDiagnosticsAsync(project, ImmutableArray.Create<DiagnosticAnalyzer>(new UnthrottledCallsAnalyzer()));
-        var diagnostic = Assert.Single(diagnostics);
-        var actions = new List<CodeAction>();
-        var context = new CodeFixContext(project.Documents.Single(), diagnostic, (action, _) => actions.Add(action), CancellationToken.None);
-        await new UnthrottledCallsCodeFixProvider().RegisterCodeFixesAsync(context);
-        return actions;
-    }
+    private static async Task<List<CodeAction>> FixesFor(Project project) =>
+        await Fix.OfferedActionsAsync(project.Documents.Single(), Assert.Single(await Fix.AnalyzerDiagnosticsAsync(project)));
 }

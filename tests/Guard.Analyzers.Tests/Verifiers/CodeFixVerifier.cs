@@ -65,6 +65,31 @@ public static class CodeFixVerifier<TAnalyzer, TCodeFix>
             Assert.Null(await FirstActionAsync(document, fix, diagnostic, null));
     }
 
+    /// <summary>The analyzer's diagnostics in the project, all of them (for tests that drive the provider themselves).</summary>
+    public static Task<ImmutableArray<Diagnostic>> AnalyzerDiagnosticsAsync(Project project) =>
+        TestWorkspace.GetAnalyzerDiagnosticsAsync(project, ImmutableArray.Create<DiagnosticAnalyzer>(new TAnalyzer()));
+
+    /// <summary>The actions the provider registers for one diagnostic of the document, as it registers them.</summary>
+    public static Task<List<CodeAction>> OfferedActionsAsync(Document document, Diagnostic diagnostic) =>
+        OfferedActionsAsync(document, new TCodeFix(), diagnostic);
+
+    private static async Task<List<CodeAction>> OfferedActionsAsync(Document document, TCodeFix fix, Diagnostic diagnostic)
+    {
+        var actions = new List<CodeAction>();
+        var context = new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None);
+        await fix.RegisterCodeFixesAsync(context);
+        return actions;
+    }
+
+    /// <summary>The text of the project's only document after the only action offered for its only diagnostic.</summary>
+    public static async Task<string> ApplyOnlyFixAsync(Project project)
+    {
+        var document = project.Documents.Single();
+        var actions = await OfferedActionsAsync(document, Assert.Single(await AnalyzerDiagnosticsAsync(project)));
+        var fixedDocument = await ApplyAsync(document, Assert.Single(actions));
+        return (await fixedDocument.GetTextAsync()).ToString();
+    }
+
     private static async Task<(Project, Document, TAnalyzer, TCodeFix)> PrepareAsync(string markup, string? editorConfig)
     {
         var analyzer = new TAnalyzer();
@@ -86,9 +111,7 @@ public static class CodeFixVerifier<TAnalyzer, TCodeFix>
 
     private static async Task<CodeAction?> FirstActionAsync(Document document, TCodeFix fix, Diagnostic diagnostic, string? equivalenceKey)
     {
-        var actions = new List<CodeAction>();
-        var context = new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None);
-        await fix.RegisterCodeFixesAsync(context);
+        var actions = await OfferedActionsAsync(document, fix, diagnostic);
         var flattened = actions.SelectMany(a => a.NestedActions.IsDefaultOrEmpty ? new[] { a } : a.NestedActions.ToArray()).ToList();
         return equivalenceKey is null ? flattened.FirstOrDefault() : flattened.FirstOrDefault(a => a.EquivalenceKey == equivalenceKey);
     }

@@ -38,7 +38,10 @@ internal static class GuardCommandLine
         if (parse.Errors.Count > 0)
         {
             var verb = parse.CommandResult.Command is RootCommand ? "" : " " + parse.CommandResult.Command.Name;
-            Console.Error.WriteLine($"guard{verb}: {parse.Errors[0].Message} (see guard{verb} --help)");
+            // An unrecognized token explains more than the "required command missing" that comes with it.
+            var error = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
+            var message = string.Join(" ", error.Message.Split(new[] { '\r', '\n', '\t' }, StringSplitOptions.RemoveEmptyEntries).Select(part => part.Trim()));
+            Console.Error.WriteLine($"guard{verb}: {message} (see guard{verb} --help)");
             return ExitError;
         }
         try

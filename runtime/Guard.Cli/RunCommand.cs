@@ -148,7 +148,10 @@ internal static class RunCommand
         var app = string.Equals(Path.GetFileNameWithoutExtension(command[0]), "dotnet", StringComparison.OrdinalIgnoreCase)
             ? command.Skip(1).FirstOrDefault(a => a.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)) ?? command[0]
             : command[0];
-        return Path.GetFileNameWithoutExtension(app);
+        // Only .dll and .exe are extensions here: an app host named Company.Service has none.
+        return app.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) || app.EndsWith(".exe", StringComparison.OrdinalIgnoreCase)
+            ? Path.GetFileNameWithoutExtension(app)
+            : Path.GetFileName(app);
     }
 
     private static bool TryResume(DiagnosticsClient client)

@@ -50,6 +50,8 @@ public sealed class AllocationSampler
             .OrderByDescending(pair => pair.Value)
             .ThenBy(pair => pair.Key, StringComparer.Ordinal)
             .Take(count)
+            // Types under 1% of the sampled bytes are noise (a handful of samples), not culprits.
+            .Where(pair => pair.Value * 100 >= total)
             .Select(pair => new Evidence()
                 .Add("type", pair.Key)
                 .Add("sampledMB", Math.Round(pair.Value / 1048576.0, 1))

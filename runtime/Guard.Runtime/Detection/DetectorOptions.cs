@@ -71,7 +71,7 @@ public sealed class MemoryLeakOptions
     public double MinRSquared { get; set; } = 0.7;
 
     /// <summary>Growth in the recent half of the window must keep at least this share of the overall rate (a plateau does not).</summary>
-    public double MinRecentRateRatio { get; set; } = 0.5;
+    public double MinRecentRateRatio { get; set; } = 0.7;
 
     public double CriticalGrowthMBPerMin { get; set; } = 100;
 }

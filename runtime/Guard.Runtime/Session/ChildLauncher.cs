@@ -84,7 +84,9 @@ public static class ChildLauncher
             connecting.Cancel();
             await Swallow(connector).ConfigureAwait(false);
             process.Dispose();
-            throw new GuardSessionException($"cannot start '{command[0]}': {e.Message}", e);
+            // The OS's own words ("No such file or directory"), without the long preamble of the exception's message.
+            var reason = e is Win32Exception native ? new Win32Exception(native.NativeErrorCode).Message : e.Message;
+            throw new GuardSessionException($"cannot start '{command[0]}': {reason}", e);
         }
 
         var exited = process.WaitForExitAsync(CancellationToken.None);

@@ -106,7 +106,7 @@ public static class TargetProcesses
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or Win32Exception)
         {
-            return arguments.Count > 0 ? Path.GetFileNameWithoutExtension(arguments[0]) : "?";
+            return arguments.Count > 0 ? Path.GetFileName(arguments[0]) : "?";
         }
     }
 

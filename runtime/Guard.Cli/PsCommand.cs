@@ -16,6 +16,9 @@ internal static class PsCommand
         return command;
     }
 
+    // A command line can carry a whole environment; the start of it identifies the process.
+    private static string Shorten(string commandLine) => commandLine.Length <= 160 ? commandLine : commandLine.Substring(0, 159) + "…";
+
     internal static int Run(TextWriter output)
     {
         try
@@ -30,7 +33,7 @@ internal static class PsCommand
             var versionWidth = Math.Max(7, processes.Max(p => p.RuntimeVersion.Length));
             output.WriteLine($"{"PID",8}  {"NAME".PadRight(nameWidth)}  {"RUNTIME".PadRight(versionWidth)}  COMMAND");
             foreach (var p in processes)
-                output.WriteLine($"{p.Pid,8}  {p.Name.PadRight(nameWidth)}  {p.RuntimeVersion.PadRight(versionWidth)}  {p.CommandLine}");
+                output.WriteLine($"{p.Pid,8}  {p.Name.PadRight(nameWidth)}  {p.RuntimeVersion.PadRight(versionWidth)}  {Shorten(p.CommandLine)}");
             return GuardCommandLine.ExitClean;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
+using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -22,7 +23,7 @@ public static class Program
     {
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("usage: Guard.TestTargets healthy|starve|starve-sync|gc|induced|leak|plateau|sawtooth|exit-soon [--delay s] [--duration s] [--rate MB/s]");
+            Console.Error.WriteLine("usage: Guard.TestTargets healthy|starve|starve-sync|gc|induced|leak|plateau|sawtooth|exit-soon|spawn [--delay s] [--duration s] [--rate MB/s]");
             return 2;
         }
 
@@ -37,6 +38,9 @@ public static class Program
 
         // Background load every scenario shares: a little work on the pool and some garbage, as a real service has.
         using var ticker = new Timer(_ => Background(), null, 0, 20);
+
+        if (scenario == "spawn")
+            return Spawn();
 
         if (scenario == "exit-soon")
         {
@@ -64,6 +68,25 @@ public static class Program
                 return 2;
         }
         return 0;
+    }
+
+    // Starts another .NET process (this program, exit-soon) and waits for it: under `guard run`, the child inherits the
+    // environment, and must not wait at startup for a diagnostics connection nobody makes.
+    private static int Spawn()
+    {
+        var info = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
+            info.ArgumentList.Add(typeof(Program).Assembly.Location);
+        info.ArgumentList.Add("exit-soon");
+        using var child = Process.Start(info)!;
+        if (!child.WaitForExit(30_000))
+        {
+            Console.WriteLine("child hung");
+            child.Kill();
+            return 3;
+        }
+        Console.WriteLine($"child exited {child.ExitCode}");
+        return child.ExitCode;
     }
 
     private static double Option(string[] args, string name, double fallback)

@@ -128,6 +128,16 @@ public class GuardEndToEndTests
     }
 
     [Fact]
+    public void Run_does_not_leave_processes_started_by_the_command_waiting_for_guard()
+    {
+        using var guard = CliProcess.Guard("run", "--", CliProcess.Dotnet, TestBinaries.Targets, "spawn");
+        var exit = guard.WaitForExit(TimeSpan.FromSeconds(60));
+
+        Assert.True(exit == 0, guard.Transcript);
+        Assert.Contains("child exited 0", guard.StandardOutput);
+    }
+
+    [Fact]
     public void Ps_lists_a_running_target()
     {
         using var target = CliProcess.Target("healthy", "--duration", "60");

@@ -43,8 +43,9 @@ internal sealed class WatchOptions
 
     public Option<string[]> Thresholds { get; } = new("--threshold", "-t")
     {
-        Description = "Set a detector threshold, key=value; repeatable. Keys: "
-            + string.Join("; ", DetectorOptions.Thresholds.Select(t => $"{t.Key} ({t.Description}, default {t.Get(new DetectorOptions())})")) + ".",
+        Description = "Set a detector threshold (repeatable), e.g. -t gc.pause=30. Keys, with their defaults: "
+            + string.Join(", ", DetectorOptions.Thresholds.Select(t => $"{t.Key}={t.Get(new DetectorOptions()).ToString(System.Globalization.CultureInfo.InvariantCulture)}"))
+            + ". Their meaning: docs/runtime.md.",
         HelpName = "key=value",
         AllowMultipleArgumentsPerToken = false,
     };

@@ -19,6 +19,9 @@ public static class Program
     private static readonly List<object> Retained = new();
     private static volatile int s_sink;
 
+    // Garbage is stored here, so it escapes: the JIT would otherwise keep a small array that nobody sees on the stack.
+    private static object? s_garbage;
+
     public static int Main(string[] args)
     {
         if (args.Length == 0)
@@ -98,7 +101,7 @@ public static class Program
     private static void Background()
     {
         for (var i = 0; i < 4; i++)
-            ThreadPool.QueueUserWorkItem(_ => s_sink += new byte[2048].Length);
+            ThreadPool.QueueUserWorkItem(_ => s_garbage = new byte[2048]);
     }
 
     // Steady request-like work: short pool items, awaits, moderate garbage, a bounded cache.
@@ -176,7 +179,7 @@ public static class Program
         while (clock.Elapsed < duration)
         {
             for (var i = 0; i < 1000; i++)
-                s_sink += new byte[1024].Length;
+                s_garbage = new byte[1024];
             GC.Collect();
             Thread.Sleep(500);
         }
@@ -193,7 +196,7 @@ public static class Program
             for (var i = 0; i < perTick; i++)
             {
                 Retained.Add(new byte[chunk]);
-                s_sink += new byte[chunk * 4].Length;
+                s_garbage = new byte[chunk * 4];
             }
             next += TimeSpan.FromMilliseconds(100);
             var wait = next - clock.Elapsed;

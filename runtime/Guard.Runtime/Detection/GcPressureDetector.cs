@@ -191,11 +191,12 @@ public sealed class GcPressureDetector : IDetector
         var advice = new StringBuilder();
         if (a.InducedPressure)
             advice.Append("Remove the GC.Collect() calls: each one is a blocking full collection that pauses every thread, and the GC already collects when the budget is spent. ");
-        if (a.LohGen2 > 0)
-            advice.Append("Temporary arrays or strings of 85,000 bytes or more land on the large object heap and force gen2 collections: rent them from ArrayPool<T>.Shared or reuse them. ");
         if (a.PausePressure || a.Gen2Pressure)
             advice.Append("Allocate less on the hot path (the most allocated types are listed, from allocation sampling): reuse buffers and objects, avoid LINQ, closures and boxing in loops; "
-                + "a large live object graph makes every collection slower, so bound caches. Server GC shortens pauses on multi-core machines at the cost of memory.");
+                + "a large live object graph makes every collection slower, so bound caches. Server GC shortens pauses on multi-core machines at the cost of memory. ");
+        // Named only when the large object heap drives the gen2 collections, not for one large allocation at startup.
+        if (a.LohGen2 >= 2 && a.LohGen2 * 2 >= a.Gen2InWindow)
+            advice.Append("Temporary arrays or strings of 85,000 bytes or more land on the large object heap and force gen2 collections: rent them from ArrayPool<T>.Shared or reuse them.");
 
         return new Finding
         {

@@ -49,7 +49,11 @@ internal static class AttachCommand
             GuardSession session;
             try
             {
-                session = GuardSession.Start(new DiagnosticsClient(pid), settings.Detectors, pipeline, target);
+                session = GuardSession.Start(new DiagnosticsClient(pid), settings.Detectors, pipeline, target, cancellation.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return GuardCommandLine.Fail("attach", "stopped before the session started");
             }
             catch (GuardSessionException e)
             {

@@ -89,8 +89,13 @@ internal static class RunCommand
         GuardSession session;
         try
         {
-            session = GuardSession.Start(launched.Client, settings.Detectors, pipeline, target);
+            session = GuardSession.Start(launched.Client, settings.Detectors, pipeline, target, cancellation.Token);
             session.FollowStreamProcess = true;
+        }
+        catch (OperationCanceledException)
+        {
+            TryResume(launched.Client);
+            return GuardCommandLine.Fail("run", "stopped before the session started");
         }
         catch (GuardSessionException e)
         {

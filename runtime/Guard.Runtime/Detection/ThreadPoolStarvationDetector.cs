@@ -18,6 +18,7 @@ public sealed class ThreadPoolStarvationDetector : IDetector
 
     private readonly ThreadPoolStarvationOptions _options;
     private readonly Queue<ThreadPoolAdjustmentSignal> _injections = new();
+    private readonly Queue<GcPauseSignal> _pauses = new();
     private readonly List<Sample> _history = new();
 
     private (DateTime Time, double Value)? _queue;
@@ -48,6 +49,12 @@ public sealed class ThreadPoolStarvationDetector : IDetector
                 if (adjustment.IsBlockingInjection)
                     _injections.Enqueue(adjustment);
                 _threads = adjustment.NewWorkerThreadCount;
+                return adjustment.Reason == ThreadPoolAdjustmentReason.Starvation ? OnStarvationInjection(adjustment.Time) : null;
+
+            case GcPauseSignal pause:
+                _pauses.Enqueue(pause);
+                while (_pauses.Count > 0 && pause.Time - _pauses.Peek().Time > TimeSpan.FromSeconds(5))
+                    _pauses.Dequeue();
                 return null;
 
             case CounterSignal counter:
@@ -75,6 +82,38 @@ public sealed class ThreadPoolStarvationDetector : IDetector
         }
     }
 
+    // The pool injects for starvation when queued work has not been dequeued for a while (half a second or more). Two
+    // such injections in the window, with no healthy sample between them, are the runtime's own verdict, given twice:
+    // reported at once, without waiting for the next counter sample. The queue, as last sampled, must not contradict it.
+    private Finding? OnStarvationInjection(DateTime now)
+    {
+        if (_active)
+            return null;
+        TrimInjections(now);
+        var recent = _injections.Where(i => i.Reason == ThreadPoolAdjustmentReason.Starvation && (_lastHealthy is null || i.Time > _lastHealthy)).ToList();
+        if (recent.Count < 2)
+            return null;
+        var fresh = _queue is { } q && q.Time >= recent[0].Time && _completed is { } c && c.Time >= recent[0].Time;
+        if (fresh && _queue!.Value.Value < _options.MinQueueLength)
+            return null;
+
+        _active = true;
+        _since = recent[0].Time;
+        _reportedCritical = false;
+        _healthyInEpisode = 0;
+        var threads = _threads ?? 0;
+        return fresh
+            ? Report(now, Severity.Warning, _queue!.Value.Value, _completed!.Value.PerSecond, Backlog(_queue.Value.Value, _completed.Value.PerSecond), threads)
+            : Report(now, Severity.Warning, null, null, double.PositiveInfinity, threads);
+    }
+
+    private void TrimInjections(DateTime now)
+    {
+        var window = TimeSpan.FromSeconds(_options.WindowSeconds);
+        while (_injections.Count > 0 && now - _injections.Peek().Time > window)
+            _injections.Dequeue();
+    }
+
     // One evaluation per counter interval, once both the queue length and the completion count of that interval are in.
     private Finding? TryEvaluate()
     {
@@ -87,10 +126,7 @@ public sealed class ThreadPoolStarvationDetector : IDetector
             return null;
         _lastEvaluated = now;
 
-        var window = TimeSpan.FromSeconds(_options.WindowSeconds);
-        while (_injections.Count > 0 && now - _injections.Peek().Time > window)
-            _injections.Dequeue();
-
+        TrimInjections(now);
         var backlog = Backlog(queue.Value, completed.PerSecond);
         var starved = queue.Value >= _options.MinQueueLength && (_injections.Count > 0 || backlog >= _options.MinBacklogSeconds);
         var threads = _threads ?? 0;
@@ -121,10 +157,14 @@ public sealed class ThreadPoolStarvationDetector : IDetector
 
         if (!_active)
         {
-            // One sample is enough when the runtime itself saw blocked workers and throughput collapsed with it.
+            // One sample is enough when the runtime itself saw blocked workers and throughput collapsed with it, or when
+            // completions all but stopped with work queued (the runtime holds back injections on a busy CPU) and it was
+            // not the GC that stopped them.
             var baseline = Baseline(now);
             var collapsed = backlog >= _options.MinBacklogSeconds || (baseline is { } b && completed.PerSecond <= 0.5 * b);
-            var strong = _injections.Count > 0 && collapsed;
+            var stalled = baseline is { } b2 && completed.PerSecond <= 0.1 * b2 && backlog >= 5 * _options.MinBacklogSeconds
+                && PausedShare(now.AddSeconds(-1), now) < 0.25;
+            var strong = (_injections.Count > 0 && collapsed) || stalled;
             if (_consecutiveStarved < _options.SustainSamples && !strong)
                 return null;
             _active = true;
@@ -143,12 +183,26 @@ public sealed class ThreadPoolStarvationDetector : IDetector
         return null;
     }
 
+    private double PausedShare(DateTime from, DateTime to)
+    {
+        double paused = 0;
+        foreach (var pause in _pauses)
+        {
+            var start = pause.Start > from ? pause.Start : from;
+            var end = pause.Time < to ? pause.Time : to;
+            if (end > start)
+                paused += (end - start).TotalSeconds;
+        }
+        return paused / Math.Max((to - from).TotalSeconds, 0.001);
+    }
+
     private bool Persisted(DateTime now) => (now - _since).TotalSeconds >= _options.CriticalAfterSeconds;
 
     private static double Backlog(double queue, double completedPerSecond) =>
         queue <= 0 ? 0 : completedPerSecond <= 0.001 ? double.PositiveInfinity : queue / completedPerSecond;
 
-    private Finding Report(DateTime now, Severity severity, double queue, double completedPerSecond, double backlog, double threads)
+    /// <param name="queue">The queue length of a sample taken since the onset; null when there is none yet.</param>
+    private Finding Report(DateTime now, Severity severity, double? queue, double? completedPerSecond, double backlog, double threads)
     {
         var starvationInjections = _injections.Count(i => i.Reason == ThreadPoolAdjustmentReason.Starvation);
         var blockingInjections = _injections.Count(i => i.Reason == ThreadPoolAdjustmentReason.CooperativeBlocking);
@@ -159,10 +213,15 @@ public sealed class ThreadPoolStarvationDetector : IDetector
         var completedBefore = Baseline(_since);
         var threadsAtOnset = episode.Count > 0 ? episode[0].Threads : threads;
 
-        var evidence = new Evidence()
-            .Add("queueLength", Math.Round(queue))
-            .Add("queueLengthSeries", episode.TakeLast(10).Select(s => Math.Round(s.Queue)).ToArray())
-            .Add("completedPerSecond", Math.Round(completedPerSecond, 1));
+        var evidence = new Evidence();
+        // Without a sample since the onset the counters would describe the healthy pool before it: they are left out.
+        if (queue is { } queued && completedPerSecond is { } completed)
+        {
+            evidence
+                .Add("queueLength", Math.Round(queued))
+                .Add("queueLengthSeries", episode.TakeLast(10).Select(s => Math.Round(s.Queue)).ToArray())
+                .Add("completedPerSecond", Math.Round(completed, 1));
+        }
         if (completedBefore is { } baseline)
             evidence.Add("completedPerSecondBefore", Math.Round(baseline, 1));
         evidence
@@ -174,7 +233,7 @@ public sealed class ThreadPoolStarvationDetector : IDetector
             .Add("injectionWindowSeconds", _options.WindowSeconds)
             .Add("durationSeconds", Math.Round(duration, 1));
         // Nothing completing at all has no finite drain time: the key is left out rather than given a sentinel.
-        if (!double.IsPositiveInfinity(backlog))
+        if (queue is not null && !double.IsPositiveInfinity(backlog))
             evidence.Add("backlogSeconds", Math.Round(backlog, 1));
         if (_contentionPerSecond is { } contention)
             evidence.Add("lockContentionPerSecond", Math.Round(contention, 1));
@@ -186,7 +245,8 @@ public sealed class ThreadPoolStarvationDetector : IDetector
         {
             var why = starvationInjections > 0 && blockingInjections > 0 ? "starvation and blocked waits"
                 : starvationInjections > 0 ? "starvation: queued work made no progress" : "workers blocked waiting on tasks";
-            message = $"thread pool starved for {duration:0.#} s: {queue:0} work items queued, {completedPerSecond:0} completed/s{was}; "
+            var counts = queue is { } q ? $"{q:0} work items queued, {completedPerSecond:0} completed/s{was}" : "queued work stopped being picked up";
+            message = $"thread pool starved for {duration:0.#} s: {counts}; "
                 + $"the runtime injected {injected} threads in {_options.WindowSeconds:0.#} s ({why}), {threads:0} threads now";
             advice = blockingInjections > 0
                 ? "Pool threads are blocked waiting on tasks (sync-over-async: .Result, .Wait(), GetAwaiter().GetResult()). Make the call chain async end to end; "

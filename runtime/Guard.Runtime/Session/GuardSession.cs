@@ -82,22 +82,36 @@ public sealed class GuardSession : IDisposable
         };
     }
 
-    /// <summary>Starts the EventPipe session on a connected client. Failures become a <see cref="GuardSessionException"/>.</summary>
-    public static GuardSession Start(DiagnosticsClient client, DetectorOptions options, DetectionPipeline pipeline, string target)
+    /// <summary>How long a target may take to answer the request that starts the session.</summary>
+    public static TimeSpan StartTimeout { get; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Starts the EventPipe session on a connected client. Failures, and a target that does not answer within
+    /// <see cref="StartTimeout"/> (stopped, or hung), become a <see cref="GuardSessionException"/>; cancellation by the
+    /// caller an <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public static GuardSession Start(DiagnosticsClient client, DetectorOptions options, DetectionPipeline pipeline, string target, CancellationToken cancellation = default)
     {
         var providers = Providers(options.SampleAllocations);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        timeout.CancelAfter(StartTimeout);
         EventPipeSession session;
         try
         {
             try
             {
                 // Without stack walks each event costs the target far less; runtimes before .NET 8 do not know the command.
-                session = client.StartEventPipeSession(new EventPipeSessionConfiguration(providers, circularBufferSizeMB: 64, requestRundown: false, requestStackwalk: false));
+                session = client.StartEventPipeSessionAsync(new EventPipeSessionConfiguration(providers, circularBufferSizeMB: 64, requestRundown: false, requestStackwalk: false), timeout.Token)
+                    .GetAwaiter().GetResult();
             }
             catch (UnsupportedCommandException)
             {
-                session = client.StartEventPipeSession(providers, requestRundown: false, circularBufferMB: 64);
+                session = client.StartEventPipeSessionAsync(providers, requestRundown: false, circularBufferMB: 64, timeout.Token).GetAwaiter().GetResult();
             }
+        }
+        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+        {
+            throw new GuardSessionException($"{target} did not answer within {StartTimeout.TotalSeconds:0} s: is it stopped (SIGSTOP), hung, or overloaded?");
         }
         catch (Exception e) when (e is ServerNotAvailableException or ServerErrorException or UnsupportedProtocolException or DiagnosticsClientException
             or IOException or UnauthorizedAccessException or TimeoutException or System.Net.Sockets.SocketException)
@@ -148,25 +162,29 @@ public sealed class GuardSession : IDisposable
 
         try
         {
-            Task.WaitAny(new[] { processing }, cancellation);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        var end = processing.IsCompleted && Volatile.Read(ref _stopRequested) == 0 ? SessionEnd.TargetExited : SessionEnd.Stopped;
-        if (!processing.IsCompleted)
-        {
-            Stop();
-            if (!processing.Wait(StopTimeout))
+            try
             {
-                // The runtime did not end the stream in time (a hung target): closing it ends the reader.
-                _session.Dispose();
-                processing.Wait(StopTimeout);
+                Task.WaitAny(new[] { processing }, cancellation);
             }
+            catch (OperationCanceledException)
+            {
+            }
+            return processing.IsCompleted && Volatile.Read(ref _stopRequested) == 0 ? SessionEnd.TargetExited : SessionEnd.Stopped;
         }
-        EventsLost = source.EventsLost;
-        return end;
+        finally
+        {
+            if (!processing.IsCompleted)
+            {
+                Stop();
+                if (!processing.Wait(StopTimeout))
+                {
+                    // The runtime did not end the stream in time (a hung target): closing it ends the reader.
+                    _session.Dispose();
+                    processing.Wait(StopTimeout);
+                }
+            }
+            EventsLost = source.EventsLost;
+        }
     }
 
     private void Stop()

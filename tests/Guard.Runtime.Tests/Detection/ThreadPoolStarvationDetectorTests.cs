@@ -73,6 +73,40 @@ public class ThreadPoolStarvationDetectorTests
     }
 
     [Fact]
+    public void Two_starvation_injections_are_reported_before_the_next_counter_sample()
+    {
+        var stream = NewStream();
+        Healthy(stream, 0, 10);
+        stream.Injection(9.6, 5, ThreadPoolAdjustmentReason.Starvation);
+        Assert.Empty(stream.Findings);
+        stream.Injection(10.6, 6, ThreadPoolAdjustmentReason.Starvation);
+
+        var finding = Assert.Single(stream.Findings);
+        Assert.Equal(SyntheticStream.At(10.6), finding.Time);
+        Assert.Equal(SyntheticStream.At(9.6), finding.Since);
+        Assert.Contains("queued work stopped being picked up", finding.Message);
+        // The last sample is from before the onset: its counters are not presented as evidence.
+        Assert.Null(finding.Evidence["queueLength"]);
+        Assert.Equal(2, finding.Evidence["starvationInjections"]);
+        Assert.Equal(250d, finding.Evidence["completedPerSecondBefore"]);
+
+        // The samples that follow continue the same episode.
+        Starving(stream, 11, 14);
+        Assert.Single(stream.Findings);
+    }
+
+    [Fact]
+    public void Starvation_injections_that_a_short_queue_contradicts_are_not_reported()
+    {
+        var stream = NewStream();
+        Healthy(stream, 0, 10);
+        stream.Injection(9.6, 5, ThreadPoolAdjustmentReason.Starvation);
+        stream.ThreadPoolSample(10, queue: 2, completedPerSecond: 240, threads: 5);
+        stream.Injection(10.6, 6, ThreadPoolAdjustmentReason.Starvation);
+        Assert.Empty(stream.Findings);
+    }
+
+    [Fact]
     public void Sync_over_async_is_named_as_blocked_waits()
     {
         var stream = NewStream();
@@ -93,6 +127,30 @@ public class ThreadPoolStarvationDetectorTests
         stream.Injection(9.8, 5, ThreadPoolAdjustmentReason.CooperativeBlocking);
         stream.ThreadPoolSample(10, queue: 40, completedPerSecond: 240, threads: 5);
         Healthy(stream, 11, 60);
+        Assert.Empty(stream.Findings);
+    }
+
+    [Fact]
+    public void Completions_that_all_but_stop_with_work_queued_are_reported_at_once_without_injections()
+    {
+        var stream = NewStream();
+        Healthy(stream, 0, 10);
+        stream.ThreadPoolSample(10, queue: 120, completedPerSecond: 4, threads: 5);
+
+        var finding = Assert.Single(stream.Findings);
+        Assert.Equal(SyntheticStream.At(10), finding.Since);
+        Assert.Equal(0, finding.Evidence["starvationInjections"]);
+    }
+
+    [Fact]
+    public void A_stall_while_the_GC_had_the_process_paused_is_not_starvation()
+    {
+        var stream = NewStream();
+        Healthy(stream, 0, 10);
+        stream.Post(new GcStartSignal(SyntheticStream.At(9.1), 1, 2, GcReason.AllocSmall, false));
+        stream.Post(new GcPauseSignal(SyntheticStream.At(9.9), SyntheticStream.At(9.1)));
+        stream.ThreadPoolSample(10, queue: 120, completedPerSecond: 4, threads: 5);
+        Healthy(stream, 11, 20);
         Assert.Empty(stream.Findings);
     }
 

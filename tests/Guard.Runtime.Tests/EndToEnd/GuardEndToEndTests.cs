@@ -103,6 +103,28 @@ public class GuardEndToEndTests
     }
 
     [Fact]
+    public void A_target_that_does_not_answer_is_given_up_on_without_hanging()
+    {
+        using var target = CliProcess.Target("healthy", "--duration", "60");
+        Assert.Equal(0, Signal(target.Id, 19)); // SIGSTOP: the process is there, its runtime answers nothing
+        try
+        {
+            using var guard = CliProcess.Guard("attach", target.Id.ToString(), "--duration", "5");
+            var exit = guard.WaitForExit(TimeSpan.FromSeconds(40));
+
+            Assert.True(exit == 2, guard.Transcript);
+            Assert.Contains("did not answer", Assert.Single(guard.StandardError));
+        }
+        finally
+        {
+            Signal(target.Id, 18); // SIGCONT, so the target can be ended normally
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Signal(int pid, int signal);
+
+    [Fact]
     public void Run_watches_a_command_from_its_start_and_fails_on_findings()
     {
         using var guard = CliProcess.Guard("run", "--format", "json", "--duration", "30", "--", CliProcess.Dotnet, TestBinaries.Targets, "starve-sync", "--delay", "1", "--duration", "60");

@@ -53,7 +53,9 @@ internal static class AttachCommand
             }
             catch (OperationCanceledException)
             {
-                return GuardCommandLine.Fail("attach", "stopped before the session started");
+                return GuardCommandLine.Fail("attach", cancellation.Interrupted
+                    ? "stopped before the session started"
+                    : $"{target} did not answer within the duration: is it stopped (SIGSTOP), hung, or overloaded?");
             }
             catch (GuardSessionException e)
             {

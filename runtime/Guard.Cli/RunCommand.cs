@@ -95,7 +95,9 @@ internal static class RunCommand
         catch (OperationCanceledException)
         {
             TryResume(launched.Client);
-            return GuardCommandLine.Fail("run", "stopped before the session started");
+            return GuardCommandLine.Fail("run", cancellation.Interrupted
+                    ? "stopped before the session started"
+                    : $"{target} did not answer within the duration: is it stopped (SIGSTOP), hung, or overloaded?");
         }
         catch (GuardSessionException e)
         {

@@ -6,6 +6,7 @@ using Guard.Tests.Shared;
 namespace Guard.Runtime.Tests;
 
 /// <summary>Packs Guard.Cli, installs it with `dotnet tool install` as a user would, and runs `guard`.</summary>
+[Collection(Guard.Runtime.Tests.EndToEnd.EndToEndCollection.Name)]
 public class ToolPackageEndToEndTests
 {
     [Fact]

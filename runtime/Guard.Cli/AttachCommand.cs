@@ -1,0 +1,88 @@
+using System;
+using System.CommandLine;
+using Guard.Runtime.Session;
+using Microsoft.Diagnostics.NETCore.Client;
+
+namespace Guard.Cli;
+
+/// <summary>`guard attach &lt;pid&gt;`: an EventPipe session on a running process, findings as they are detected.</summary>
+internal static class AttachCommand
+{
+    public static Command Build()
+    {
+        var pid = new Argument<int>("pid") { Description = "The process to watch (see guard ps)." };
+        var options = new WatchOptions();
+        var command = new Command("attach", "Attach to a running .NET process and report thread-pool starvation, GC pressure and memory leaks as they happen.");
+        command.Arguments.Add(pid);
+        options.AddTo(command);
+        command.SetAction(parse => Run(parse.GetValue(pid), options.Read(parse)));
+        return command;
+    }
+
+    internal static int Run(int pid, WatchSettings settings)
+    {
+        if (pid <= 0)
+            return GuardCommandLine.Fail("attach", $"'{pid}' is not a process id");
+        if (pid == Environment.ProcessId)
+            return GuardCommandLine.Fail("attach", "guard cannot watch itself");
+        if (!TargetProcesses.Exists(pid))
+            return GuardCommandLine.Fail("attach", $"no process with id {pid}");
+
+        var name = TargetProcesses.Name(pid);
+        var target = $"process {pid} ({name})";
+        using var cancellation = new ConsoleCancellation(settings.Duration);
+        FindingReporter reporter;
+        try
+        {
+            reporter = new FindingReporter(settings);
+        }
+        catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException)
+        {
+            return GuardCommandLine.Fail("attach", $"cannot write {settings.OutputPath}: {GuardCommandLine.OneLine(e.Message)}");
+        }
+
+        using (reporter)
+        {
+            var pipeline = new DetectionPipeline(settings.Detectors, TimeProvider.System) { Pid = pid, ProcessName = name };
+            pipeline.FindingReported += reporter.Report;
+
+            GuardSession session;
+            try
+            {
+                session = GuardSession.Start(new DiagnosticsClient(pid), settings.Detectors, pipeline, target, cancellation.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return GuardCommandLine.Fail("attach", cancellation.Interrupted
+                    ? "stopped before the session started"
+                    : $"{target} did not answer within the duration: is it stopped (SIGSTOP), hung, or overloaded?");
+            }
+            catch (GuardSessionException e)
+            {
+                var message = e.InnerException is ServerNotAvailableException && !TargetProcesses.IsPublished(pid) && TargetProcesses.Exists(pid)
+                    ? $"{target} has no .NET diagnostics channel: it is not a .NET process, or runs .NET older than Core 3.0, with DOTNET_EnableDiagnostics=0, or in another container or TMPDIR"
+                    : e.Message;
+                return GuardCommandLine.Fail("attach", message);
+            }
+
+            using (session)
+            {
+                session.StatusUpdated += status => reporter.Status(status, pipeline.Pid, pipeline.ProcessName);
+                reporter.Info($"watching {target}" + (settings.Duration is { } d ? $" for {d.TotalSeconds:0} s" : "") + "; Ctrl+C to stop");
+                var end = session.Run(cancellation.Token);
+
+                if (session.EventsLost > 0)
+                    reporter.Info($"the runtime dropped {session.EventsLost} events (buffer full); figures may be understated");
+                reporter.Summary(target);
+                if (end == SessionEnd.TargetExited)
+                {
+                    // Findings stand; without any, the watch was cut short, which is not a clean result.
+                    var exitCode = reporter.ExitCode(GuardCommandLine.ExitError);
+                    reporter.Info($"{target} exited, or closed the session, before guard stopped");
+                    return exitCode;
+                }
+                return reporter.ExitCode(GuardCommandLine.ExitClean);
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System;
+using System.Runtime.InteropServices;
+using System.Threading;
+
+namespace Guard.Cli;
+
+/// <summary>
+/// Turns Ctrl+C and SIGTERM (a CI job being cancelled) into a cancellation, so the session is stopped cleanly and the
+/// findings so far are reported; a second Ctrl+C is left to end Guard at once. Also cancels when the duration elapses.
+/// </summary>
+internal sealed class ConsoleCancellation : IDisposable
+{
+    private readonly CancellationTokenSource _source = new();
+    private readonly PosixSignalRegistration? _terminate;
+    private int _interrupted;
+
+    public ConsoleCancellation(TimeSpan? duration)
+    {
+        Console.CancelKeyPress += OnCancelKeyPress;
+        try
+        {
+            _terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+            {
+                context.Cancel = true;
+                Interrupt();
+            });
+        }
+        catch (PlatformNotSupportedException)
+        {
+        }
+        if (duration is { } d)
+            _source.CancelAfter(d);
+    }
+
+    public CancellationToken Token => _source.Token;
+
+    /// <summary>True when the user or the system asked Guard to stop (as opposed to the duration elapsing).</summary>
+    public bool Interrupted => Volatile.Read(ref _interrupted) != 0;
+
+    private void OnCancelKeyPress(object? sender, ConsoleCancelEventArgs e)
+    {
+        // The first Ctrl+C stops the session gracefully; a second one is not intercepted.
+        if (Interrupted)
+            return;
+        e.Cancel = true;
+        Interrupt();
+    }
+
+    private void Interrupt()
+    {
+        Interlocked.Exchange(ref _interrupted, 1);
+        try
+        {
+            _source.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    public void Dispose()
+    {
+        Console.CancelKeyPress -= OnCancelKeyPress;
+        _terminate?.Dispose();
+        _source.Dispose();
+    }
+}

@@ -1,0 +1,290 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Guard.Runtime.Signals;
+
+namespace Guard.Runtime.Detection;
+
+/// <summary>
+/// Thread-pool starvation: queued work that the pool does not get through, while the runtime adds threads because its
+/// workers are blocked. Judged once a second, on the counter sample (queue length, completed items, thread count), with
+/// the thread injections of the recent window. A sample is starved when the queue is long and either the pool injected
+/// threads for blocking (reason Starvation or CooperativeBlocking) or the queue would take longer than the backlog
+/// threshold to drain at the current completion rate. Consecutive starved samples make a finding.
+/// </summary>
+public sealed class ThreadPoolStarvationDetector : IDetector
+{
+    private const int HealthySamplesToEndEpisode = 3;
+
+    private readonly ThreadPoolStarvationOptions _options;
+    private readonly Queue<ThreadPoolAdjustmentSignal> _injections = new();
+    private readonly Queue<GcPauseSignal> _pauses = new();
+    private readonly List<Sample> _history = new();
+
+    private (DateTime Time, double Value)? _queue;
+    private (DateTime Time, double PerSecond)? _completed;
+    private double? _threads;
+    private double? _contentionPerSecond;
+    private DateTime _lastEvaluated = DateTime.MinValue;
+    private DateTime? _lastHealthy;
+
+    private int _consecutiveStarved;
+    private DateTime _firstStarved;
+    private bool _active;
+    private bool _reportedCritical;
+    private DateTime _since;
+    private int _healthyInEpisode;
+
+    public ThreadPoolStarvationDetector(ThreadPoolStarvationOptions options) => _options = options;
+
+    public string Kind => FindingKinds.ThreadPoolStarvation;
+
+    private readonly record struct Sample(DateTime Time, double Queue, double CompletedPerSecond, double Threads, bool Starved);
+
+    public Finding? Observe(Signal signal)
+    {
+        switch (signal)
+        {
+            case ThreadPoolAdjustmentSignal adjustment:
+                if (adjustment.IsBlockingInjection)
+                    _injections.Enqueue(adjustment);
+                _threads = adjustment.NewWorkerThreadCount;
+                return adjustment.Reason == ThreadPoolAdjustmentReason.Starvation ? OnStarvationInjection(adjustment.Time) : null;
+
+            case GcPauseSignal pause:
+                _pauses.Enqueue(pause);
+                while (_pauses.Count > 0 && pause.Time - _pauses.Peek().Time > TimeSpan.FromSeconds(5))
+                    _pauses.Dequeue();
+                return null;
+
+            case CounterSignal counter:
+                switch (counter.Name)
+                {
+                    case RuntimeCounters.ThreadPoolQueueLength:
+                        _queue = (counter.Time, counter.Value);
+                        break;
+                    case RuntimeCounters.ThreadPoolCompletedItems:
+                        _completed = (counter.Time, counter.Value / Math.Max(counter.IntervalSeconds, 0.001));
+                        break;
+                    case RuntimeCounters.ThreadPoolThreadCount:
+                        _threads = counter.Value;
+                        return null;
+                    case RuntimeCounters.LockContentionCount:
+                        _contentionPerSecond = counter.Value / Math.Max(counter.IntervalSeconds, 0.001);
+                        return null;
+                    default:
+                        return null;
+                }
+                return TryEvaluate();
+
+            default:
+                return null;
+        }
+    }
+
+    // The pool injects for starvation when queued work has not been dequeued for a while (half a second or more). Two
+    // such injections in the window, with no healthy sample between them, are the runtime's own verdict, given twice:
+    // reported at once, without waiting for the next counter sample. The queue, as last sampled, must not contradict it.
+    private Finding? OnStarvationInjection(DateTime now)
+    {
+        if (_active)
+            return null;
+        TrimInjections(now);
+        var recent = _injections.Where(i => i.Reason == ThreadPoolAdjustmentReason.Starvation && (_lastHealthy is null || i.Time > _lastHealthy)).ToList();
+        if (recent.Count < 2)
+            return null;
+        var fresh = _queue is { } q && q.Time >= recent[0].Time && _completed is { } c && c.Time >= recent[0].Time;
+        if (fresh && _queue!.Value.Value < _options.MinQueueLength)
+            return null;
+
+        _active = true;
+        _since = recent[0].Time;
+        _reportedCritical = false;
+        _healthyInEpisode = 0;
+        var threads = _threads ?? 0;
+        return fresh
+            ? Report(now, Severity.Warning, _queue!.Value.Value, _completed!.Value.PerSecond, Backlog(_queue.Value.Value, _completed.Value.PerSecond), threads)
+            : Report(now, Severity.Warning, null, null, double.PositiveInfinity, threads);
+    }
+
+    private void TrimInjections(DateTime now)
+    {
+        var window = TimeSpan.FromSeconds(_options.WindowSeconds);
+        while (_injections.Count > 0 && now - _injections.Peek().Time > window)
+            _injections.Dequeue();
+    }
+
+    // One evaluation per counter interval, once both the queue length and the completion count of that interval are in.
+    private Finding? TryEvaluate()
+    {
+        if (_queue is not { } queue || _completed is not { } completed)
+            return null;
+        if (Math.Abs((queue.Time - completed.Time).TotalSeconds) > 0.5)
+            return null;
+        var now = queue.Time > completed.Time ? queue.Time : completed.Time;
+        if (now <= _lastEvaluated)
+            return null;
+        _lastEvaluated = now;
+
+        TrimInjections(now);
+        var backlog = Backlog(queue.Value, completed.PerSecond);
+        var starved = queue.Value >= _options.MinQueueLength && (_injections.Count > 0 || backlog >= _options.MinBacklogSeconds);
+        var threads = _threads ?? 0;
+        _history.Add(new Sample(now, queue.Value, completed.PerSecond, threads, starved));
+        if (_history.Count > 120)
+            _history.RemoveAt(0);
+
+        if (!starved)
+        {
+            _consecutiveStarved = 0;
+            _lastHealthy = now;
+            if (_active && ++_healthyInEpisode >= HealthySamplesToEndEpisode)
+                _active = false;
+            return null;
+        }
+
+        _healthyInEpisode = 0;
+        if (++_consecutiveStarved == 1)
+        {
+            // The starvation began with the first blocking injection since the last healthy sample, if that came earlier.
+            _firstStarved = now;
+            foreach (var injection in _injections)
+            {
+                if ((_lastHealthy is null || injection.Time > _lastHealthy) && injection.Time < _firstStarved)
+                    _firstStarved = injection.Time;
+            }
+        }
+
+        if (!_active)
+        {
+            // One sample is enough when the runtime itself saw blocked workers and throughput collapsed with it, or when
+            // completions all but stopped with work queued (the runtime holds back injections on a busy CPU) and it was
+            // not the GC that stopped them.
+            var baseline = Baseline(now);
+            var collapsed = backlog >= _options.MinBacklogSeconds || (baseline is { } b && completed.PerSecond <= 0.5 * b);
+            var stalled = baseline is { } b2 && completed.PerSecond <= 0.1 * b2 && backlog >= 5 * _options.MinBacklogSeconds
+                && PausedShare(now.AddSeconds(-1), now) < 0.25;
+            var strong = (_injections.Count > 0 && collapsed) || stalled;
+            if (_consecutiveStarved < _options.SustainSamples && !strong)
+                return null;
+            _active = true;
+            _since = _firstStarved;
+            _reportedCritical = false;
+            var severity = Persisted(now) ? Severity.Critical : Severity.Warning;
+            _reportedCritical = severity == Severity.Critical;
+            return Report(now, severity, queue.Value, completed.PerSecond, backlog, threads);
+        }
+
+        if (!_reportedCritical && Persisted(now))
+        {
+            _reportedCritical = true;
+            return Report(now, Severity.Critical, queue.Value, completed.PerSecond, backlog, threads);
+        }
+        return null;
+    }
+
+    private double PausedShare(DateTime from, DateTime to)
+    {
+        double paused = 0;
+        foreach (var pause in _pauses)
+        {
+            var start = pause.Start > from ? pause.Start : from;
+            var end = pause.Time < to ? pause.Time : to;
+            if (end > start)
+                paused += (end - start).TotalSeconds;
+        }
+        return paused / Math.Max((to - from).TotalSeconds, 0.001);
+    }
+
+    private bool Persisted(DateTime now) => (now - _since).TotalSeconds >= _options.CriticalAfterSeconds;
+
+    private static double Backlog(double queue, double completedPerSecond) =>
+        queue <= 0 ? 0 : completedPerSecond <= 0.001 ? double.PositiveInfinity : queue / completedPerSecond;
+
+    /// <param name="queue">The queue length of a sample taken since the onset; null when there is none yet.</param>
+    private Finding Report(DateTime now, Severity severity, double? queue, double? completedPerSecond, double backlog, double threads)
+    {
+        var starvationInjections = _injections.Count(i => i.Reason == ThreadPoolAdjustmentReason.Starvation);
+        var blockingInjections = _injections.Count(i => i.Reason == ThreadPoolAdjustmentReason.CooperativeBlocking);
+        var injected = starvationInjections + blockingInjections;
+        var duration = (now - _since).TotalSeconds;
+
+        var episode = _history.Where(s => s.Time >= _since.AddSeconds(-0.5)).ToList();
+        var completedBefore = Baseline(_since);
+        var threadsAtOnset = episode.Count > 0 ? episode[0].Threads : threads;
+
+        var evidence = new Evidence();
+        // Without a sample since the onset the counters would describe the healthy pool before it: they are left out.
+        if (queue is { } queued && completedPerSecond is { } completed)
+        {
+            evidence
+                .Add("queueLength", Math.Round(queued))
+                .Add("queueLengthSeries", episode.TakeLast(10).Select(s => Math.Round(s.Queue)).ToArray())
+                .Add("completedPerSecond", Math.Round(completed, 1));
+        }
+        if (completedBefore is { } baseline)
+            evidence.Add("completedPerSecondBefore", Math.Round(baseline, 1));
+        evidence
+            .Add("threadCount", Math.Round(threads))
+            .Add("threadCountAtOnset", Math.Round(threadsAtOnset))
+            .Add("starvationInjections", starvationInjections)
+            .Add("cooperativeBlockingInjections", blockingInjections)
+            .Add("injectedThreadsPerSecond", Math.Round(injected / _options.WindowSeconds, 2))
+            .Add("injectionWindowSeconds", _options.WindowSeconds)
+            .Add("durationSeconds", Math.Round(duration, 1));
+        // Nothing completing at all has no finite drain time: the key is left out rather than given a sentinel.
+        if (queue is not null && !double.IsPositiveInfinity(backlog))
+            evidence.Add("backlogSeconds", Math.Round(backlog, 1));
+        if (_contentionPerSecond is { } contention)
+            evidence.Add("lockContentionPerSecond", Math.Round(contention, 1));
+
+        var was = completedBefore is { } b ? $" (was {b:0}/s)" : "";
+        var drain = double.IsPositiveInfinity(backlog) ? "nothing completing" : $"{backlog:0.#} s to drain";
+        string message, advice;
+        if (injected > 0)
+        {
+            var why = starvationInjections > 0 && blockingInjections > 0 ? "starvation and blocked waits"
+                : starvationInjections > 0 ? "starvation: queued work made no progress" : "workers blocked waiting on tasks";
+            var counts = queue is { } q ? $"{q:0} work items queued, {completedPerSecond:0} completed/s{was}" : "queued work stopped being picked up";
+            message = $"thread pool starved for {duration:0.#} s: {counts}; "
+                + $"the runtime injected {injected} threads in {_options.WindowSeconds:0.#} s ({why}), {threads:0} threads now";
+            advice = blockingInjections > 0
+                ? "Pool threads are blocked waiting on tasks (sync-over-async: .Result, .Wait(), GetAwaiter().GetResult()). Make the call chain async end to end; "
+                  + "raising ThreadPool.SetMinThreads only hides the blocking."
+                : "Pool threads are blocked (Thread.Sleep, synchronous I/O, locks, sync-over-async). Make the blocking calls async, or move unavoidable blocking "
+                  + "work to dedicated threads (TaskCreationOptions.LongRunning); raising ThreadPool.SetMinThreads only hides it.";
+        }
+        else
+        {
+            message = $"thread pool backlog for {duration:0.#} s: {queue:0} work items queued, {completedPerSecond:0} completed/s{was} ({drain}), "
+                + $"{threads:0} threads and no thread injection for blocking seen";
+            advice = "Work is queued faster than the pool completes it. If the CPU is saturated, reduce or throttle the work (bounded channels, "
+                + "SemaphoreSlim); if it is not, look for pool threads blocked on locks or synchronous I/O.";
+        }
+
+        return new Finding
+        {
+            Kind = Kind,
+            Severity = severity,
+            Time = now,
+            Since = _since,
+            Message = message,
+            Evidence = evidence,
+            Advice = advice,
+        };
+    }
+
+    /// <summary>The median completion rate of the healthy samples before a time (the last 30), if there are any.</summary>
+    private double? Baseline(DateTime before)
+    {
+        var healthy = _history.Where(s => s.Time < before && !s.Starved).Select(s => s.CompletedPerSecond).TakeLast(30).ToList();
+        return healthy.Count > 0 ? Median(healthy) : null;
+    }
+
+    private static double Median(List<double> values)
+    {
+        values.Sort();
+        var middle = values.Count / 2;
+        return values.Count % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+    }
+}

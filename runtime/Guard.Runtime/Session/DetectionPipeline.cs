@@ -1,0 +1,62 @@
+using System;
+using System.Collections.Generic;
+using Guard.Runtime.Detection;
+using Guard.Runtime.Signals;
+
+namespace Guard.Runtime.Session;
+
+/// <summary>
+/// Routes signals, in time order, to the detectors and the status tracker, and stamps each finding with the target's
+/// identity and the time it was detected. Single-threaded: call it from the thread that reads the event stream.
+/// </summary>
+public sealed class DetectionPipeline
+{
+    private readonly List<IDetector> _detectors;
+    private readonly AllocationSampler _allocations = new(TimeSpan.FromSeconds(30));
+    private readonly List<Finding> _findings = new();
+    private readonly TimeProvider? _clock;
+
+    /// <param name="clock">The clock that stamps detection times; null stamps the time of the signal that made the finding (for replayed streams).</param>
+    public DetectionPipeline(DetectorOptions options, TimeProvider? clock = null)
+    {
+        _clock = clock;
+        _detectors = new List<IDetector>
+        {
+            new ThreadPoolStarvationDetector(options.ThreadPool),
+            new GcPressureDetector(options.Gc, _allocations),
+            new MemoryLeakDetector(options.Leak, _allocations),
+        };
+    }
+
+    public int Pid { get; set; }
+    public string ProcessName { get; set; } = "";
+    public StatusTracker Status { get; } = new();
+    public IReadOnlyList<Finding> Findings => _findings;
+
+    /// <summary>Called for each finding, on the thread that posts signals.</summary>
+    public event Action<Finding>? FindingReported;
+
+    public void Post(Signal signal)
+    {
+        Status.Observe(signal);
+        if (signal is AllocationSampleSignal sample)
+        {
+            _allocations.Add(sample);
+            return;
+        }
+
+        foreach (var detector in _detectors)
+        {
+            if (detector.Observe(signal) is not { } finding)
+                continue;
+            var stamped = finding with
+            {
+                Pid = Pid,
+                Process = ProcessName,
+                Time = _clock?.GetUtcNow().UtcDateTime ?? finding.Time,
+            };
+            _findings.Add(stamped);
+            FindingReported?.Invoke(stamped);
+        }
+    }
+}

@@ -1,0 +1,273 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics.Tracing;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using Guard.Runtime.Detection;
+using Microsoft.Diagnostics.NETCore.Client;
+using Microsoft.Diagnostics.Tracing;
+using Microsoft.Diagnostics.Tracing.Parsers;
+using Microsoft.Diagnostics.Tracing.Parsers.Clr;
+
+namespace Guard.Runtime.Session;
+
+/// <summary>Why a session ended.</summary>
+public enum SessionEnd
+{
+    /// <summary>The caller cancelled (Ctrl+C, or the duration elapsed).</summary>
+    Stopped,
+
+    /// <summary>The event stream ended without being asked to: the target exited, or its runtime closed the session.</summary>
+    TargetExited,
+}
+
+/// <summary>An attach or session start that failed for a reason the user can act on; the message is one line.</summary>
+public sealed class GuardSessionException : Exception
+{
+    public GuardSessionException(string message) : base(message) { }
+    public GuardSessionException(string message, Exception inner) : base(message, inner) { }
+}
+
+/// <summary>
+/// One EventPipe session on a target: the runtime provider (GC and Threading keywords) and the System.Runtime counters
+/// at a one-second interval, parsed live, turned into signals and run through the detectors. No rundown is requested
+/// (nothing here resolves stacks), stack walks are turned off where the runtime allows it, and the session is always
+/// stopped, with a bound on how long stopping may take.
+/// </summary>
+public sealed class GuardSession : IDisposable
+{
+    private const string RuntimeProvider = "Microsoft-Windows-DotNETRuntime";
+    private const string CountersProvider = "System.Runtime";
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly EventPipeSession _session;
+    private readonly DetectionPipeline _pipeline;
+    private readonly SignalTranslator _translator;
+    private int _stopRequested;
+
+    private GuardSession(EventPipeSession session, DetectionPipeline pipeline)
+    {
+        _session = session;
+        _pipeline = pipeline;
+        _translator = new SignalTranslator(pipeline.Post);
+    }
+
+    public DetectionPipeline Pipeline => _pipeline;
+
+    /// <summary>Events the runtime dropped because its buffer was full (the stream was read too slowly).</summary>
+    public int EventsLost { get; private set; }
+
+    /// <summary>The process id the event stream reports, once the first event has been read.</summary>
+    public int? StreamProcessId { get; private set; }
+
+    /// <summary>
+    /// Take the target's identity from the event stream: for a launched command whose runtime is not the command itself
+    /// (a script that starts the application), the process that connected is the one watched.
+    /// </summary>
+    public bool FollowStreamProcess { get; set; }
+
+    /// <summary>Called once a second, after the counters of the interval have been read.</summary>
+    public event Action<StatusSnapshot>? StatusUpdated;
+
+    public static IReadOnlyList<EventPipeProvider> Providers(bool sampleAllocations)
+    {
+        var keywords = (long)(ClrTraceEventParser.Keywords.GC | ClrTraceEventParser.Keywords.Threading);
+        return new[]
+        {
+            // Verbose adds the allocation sampling event (GCAllocationTick, one per ~100 KB allocated) to the GC keyword.
+            new EventPipeProvider(RuntimeProvider, sampleAllocations ? EventLevel.Verbose : EventLevel.Informational, keywords),
+            new EventPipeProvider(CountersProvider, EventLevel.Informational, 0,
+                new Dictionary<string, string> { ["EventCounterIntervalSec"] = "1" }),
+        };
+    }
+
+    /// <summary>How long a target may take to answer the request that starts the session.</summary>
+    public static TimeSpan StartTimeout { get; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Starts the EventPipe session on a connected client. Failures, and a target that does not answer within
+    /// <see cref="StartTimeout"/> (stopped, or hung), become a <see cref="GuardSessionException"/>; cancellation by the
+    /// caller an <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public static GuardSession Start(DiagnosticsClient client, DetectorOptions options, DetectionPipeline pipeline, string target, CancellationToken cancellation = default)
+    {
+        var providers = Providers(options.SampleAllocations);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        timeout.CancelAfter(StartTimeout);
+        EventPipeSession session;
+        try
+        {
+            try
+            {
+                // Without stack walks each event costs the target far less; runtimes before .NET 8 do not know the command.
+                session = client.StartEventPipeSessionAsync(new EventPipeSessionConfiguration(providers, circularBufferSizeMB: 64, requestRundown: false, requestStackwalk: false), timeout.Token)
+                    .GetAwaiter().GetResult();
+            }
+            catch (UnsupportedCommandException)
+            {
+                session = client.StartEventPipeSessionAsync(providers, requestRundown: false, circularBufferMB: 64, timeout.Token).GetAwaiter().GetResult();
+            }
+        }
+        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+        {
+            throw new GuardSessionException($"{target} did not answer within {StartTimeout.TotalSeconds:0} s: is it stopped (SIGSTOP), hung, or overloaded?");
+        }
+        catch (Exception e) when (e is ServerNotAvailableException or ServerErrorException or UnsupportedProtocolException or DiagnosticsClientException
+            or IOException or UnauthorizedAccessException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            throw Explain(e, target);
+        }
+        return new GuardSession(session, pipeline);
+    }
+
+    internal static GuardSessionException Explain(Exception e, string target)
+    {
+        if (e is UnauthorizedAccessException || e.InnerException is UnauthorizedAccessException
+            || (e.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AccessDenied }))
+            return new GuardSessionException($"no permission to open the diagnostics channel of {target}: run guard as the same user as the target (or root)", e);
+        if (e is UnsupportedCommandException or UnsupportedProtocolException)
+            return new GuardSessionException($"the runtime of {target} does not support EventPipe sessions: .NET Core 3.0 or later is needed", e);
+        if (e is ServerNotAvailableException)
+            return new GuardSessionException($"cannot connect to the diagnostics channel of {target}: is it a .NET Core 3.0+ process, with diagnostics enabled (DOTNET_EnableDiagnostics not 0), in this container and TMPDIR?", e);
+        return new GuardSessionException($"cannot start a session on {target}: {FirstLine(e.Message)}", e);
+    }
+
+    private static string FirstLine(string text)
+    {
+        var end = text.IndexOfAny(new[] { '\r', '\n' });
+        return end < 0 ? text : text.Substring(0, end);
+    }
+
+    /// <summary>
+    /// Reads the stream until the caller cancels or the stream ends (the target exited). Always stops the session before
+    /// returning; stopping is bounded, and a stream that does not end after a stop is closed.
+    /// </summary>
+    public SessionEnd Run(CancellationToken cancellation)
+    {
+        using var source = new EventPipeEventSource(_session.EventStream);
+        Wire(source);
+
+        var processing = Task.Factory.StartNew(() =>
+        {
+            try
+            {
+                source.Process();
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or EndOfStreamException or InvalidOperationException)
+            {
+                // The stream was closed under the reader: the target died, or the session was torn down after a stop timed out.
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+        try
+        {
+            try
+            {
+                Task.WaitAny(new[] { processing }, cancellation);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            return processing.IsCompleted && Volatile.Read(ref _stopRequested) == 0 ? SessionEnd.TargetExited : SessionEnd.Stopped;
+        }
+        finally
+        {
+            if (!processing.IsCompleted)
+            {
+                Stop();
+                if (!processing.Wait(StopTimeout))
+                {
+                    // The runtime did not end the stream in time (a hung target): closing it ends the reader.
+                    _session.Dispose();
+                    processing.Wait(StopTimeout);
+                }
+            }
+            EventsLost = source.EventsLost;
+        }
+    }
+
+    private void Stop()
+    {
+        if (Interlocked.Exchange(ref _stopRequested, 1) != 0)
+            return;
+        try
+        {
+            using var timeout = new CancellationTokenSource(StopTimeout);
+            _session.StopAsync(timeout.Token).Wait(StopTimeout + TimeSpan.FromSeconds(1));
+        }
+        catch (Exception e) when (e is AggregateException or ServerNotAvailableException or IOException or OperationCanceledException
+            or TimeoutException or ServerErrorException or ObjectDisposedException)
+        {
+            // Already gone, or the stop could not be delivered in time; the stream is closed by the caller then.
+        }
+    }
+
+    private void Wire(EventPipeEventSource source)
+    {
+        var clr = source.Clr;
+        var translator = _translator;
+        clr.GCStart += e => { Seen(e); translator.OnGcStart(Utc(e), e.Count, e.Depth, (int)e.Reason, (int)e.Type); };
+        clr.GCSuspendEEStart += e => translator.OnSuspendStart(Utc(e), (int)e.Reason);
+        clr.GCRestartEEStop += e => translator.OnRestartEnd(Utc(e));
+        clr.GCGlobalHeapHistory += e => translator.OnGlobalHeapHistory(e.CondemnedGeneration);
+        clr.GCPerHeapHistory += e =>
+        {
+            if (!e.VersionRecognized)
+                return;
+            long bytes = 0;
+            foreach (var generation in new[] { Gens.Gen0, Gens.Gen1, Gens.Gen2, Gens.GenLargeObj, Gens.GenPinObj })
+            {
+                if ((int)generation < e.EntriesInGenData)
+                    bytes += Math.Max(0, e.GenData(generation).ObjSizeAfter);
+            }
+            translator.OnPerHeapHistory(bytes);
+        };
+        clr.GCHeapStats += e => translator.OnHeapStats(Utc(e), e.GenerationSize0, e.GenerationSize1, e.GenerationSize2, e.GenerationSize3, e.GenerationSize4);
+        clr.ThreadPoolWorkerThreadAdjustmentAdjustment += e =>
+        {
+            Seen(e);
+            translator.OnThreadPoolAdjustment(Utc(e), e.NewWorkerThreadCount, (int)e.Reason, e.AverageThroughput);
+        };
+        clr.GCAllocationTick += e => translator.OnAllocationTick(Utc(e), e.TypeName, e.AllocationAmount64 > 0 ? e.AllocationAmount64 : e.AllocationAmount,
+            e.AllocationKind == GCAllocationKind.Large);
+
+        DateTime? lastStatus = null;
+        source.Dynamic.All += e =>
+        {
+            if (e.EventName != "EventCounters" || e.ProviderName != CountersProvider)
+                return;
+            Seen(e);
+            if (e.PayloadValue(0) is not IDictionary<string, object> outer || !outer.TryGetValue("Payload", out var inner) || inner is not IDictionary<string, object> payload)
+                return;
+            var time = Utc(e);
+            translator.OnCounterPayload(time, payload);
+            // Counters of one interval arrive together; the status line is refreshed once per interval.
+            if (lastStatus is null || (time - lastStatus.Value).TotalSeconds >= 0.9)
+            {
+                lastStatus = time;
+                StatusUpdated?.Invoke(_pipeline.Status.Snapshot(time));
+            }
+        };
+    }
+
+    private void Seen(TraceEvent e)
+    {
+        if (StreamProcessId is not null || e.ProcessID <= 0)
+            return;
+        StreamProcessId = e.ProcessID;
+        if (FollowStreamProcess && _pipeline.Pid != e.ProcessID)
+        {
+            _pipeline.Pid = e.ProcessID;
+            _pipeline.ProcessName = TargetProcesses.Name(e.ProcessID);
+        }
+    }
+
+    private static DateTime Utc(TraceEvent e) => e.TimeStamp.ToUniversalTime();
+
+    public void Dispose()
+    {
+        Stop();
+        _session.Dispose();
+    }
+}

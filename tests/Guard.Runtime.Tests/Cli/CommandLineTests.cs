@@ -1,0 +1,67 @@
+using System;
+using System.CommandLine;
+using Guard.Cli;
+using Guard.Runtime.Detection;
+
+namespace Guard.Runtime.Tests.Cli;
+
+public class CommandLineTests
+{
+    private static (WatchSettings Settings, ParseResult Parse) Read(string arguments)
+    {
+        var options = new WatchOptions();
+        var command = new RootCommand();
+        options.AddTo(command);
+        var parse = command.Parse(arguments);
+        return (options.Read(parse), parse);
+    }
+
+    [Fact]
+    public void Defaults_are_text_fail_on_warning_no_duration_and_sampling_on()
+    {
+        var (settings, parse) = Read("");
+        Assert.Empty(parse.Errors);
+        Assert.Null(settings.Duration);
+        Assert.Equal(OutputFormat.Text, settings.Format);
+        Assert.Equal(Severity.Warning, settings.FailOn);
+        Assert.True(settings.Detectors.SampleAllocations);
+        Assert.Null(settings.OutputPath);
+    }
+
+    [Fact]
+    public void Options_are_read_into_settings()
+    {
+        var (settings, parse) = Read("--duration 30 --format json --fail-on critical -t gc.pause=35 --threshold leak.rate=2.5 --no-alloc-sampling -o out.jsonl");
+        Assert.Empty(parse.Errors);
+        Assert.Equal(TimeSpan.FromSeconds(30), settings.Duration);
+        Assert.Equal(OutputFormat.Json, settings.Format);
+        Assert.Equal(Severity.Critical, settings.FailOn);
+        Assert.Equal(35, settings.Detectors.Gc.PausePercentWarning);
+        Assert.Equal(2.5, settings.Detectors.Leak.MinGrowthMBPerMin);
+        Assert.False(settings.Detectors.SampleAllocations);
+        Assert.EndsWith("out.jsonl", settings.OutputPath);
+    }
+
+    [Theory]
+    [InlineData("attach 12 --duration -1")]
+    [InlineData("attach 12 --format yaml")]
+    [InlineData("attach 12 --fail-on info")]
+    [InlineData("attach 12 --threshold threadpool.queue")]
+    [InlineData("attach 12 --threshold leak.r2=2")]
+    [InlineData("attach")]
+    [InlineData("run")]
+    [InlineData("ps extra")]
+    public void Malformed_command_lines_are_parse_errors(string arguments)
+    {
+        Assert.NotEmpty(GuardCommandLine.Build().Parse(arguments).Errors);
+    }
+
+    [Fact]
+    public void Run_takes_everything_after_the_double_dash_as_the_command()
+    {
+        var parse = GuardCommandLine.Build().Parse(new[] { "run", "--duration", "5", "--", "dotnet", "app.dll", "--format", "csv", "@args.txt" },
+            new ParserConfiguration { ResponseFileTokenReplacer = null });
+        Assert.Empty(parse.Errors);
+        Assert.Equal(new[] { "dotnet", "app.dll", "--format", "csv", "@args.txt" }, parse.GetValue<string[]>("command"));
+    }
+}

@@ -176,11 +176,11 @@ public sealed class GcPressureDetector : IDetector
 
         var parts = new List<string>();
         if (a.InducedPressure)
-            parts.Add($"GC.Collect() induced {a.Induced} collections in {a.InducedSpanSeconds:0} s");
+            parts.Add($"GC.Collect() induced {a.Induced} collections in {a.InducedSpanSeconds:0.#} s");
         if (a.PausePressure)
             parts.Add($"GC paused the process {a.PausePercent:0}% of the last {a.SpanSeconds:0.#} s ({a.Collections} collections, {a.Gen2} gen2, longest pause {a.MaxPauseMs:0} ms)");
         if (a.Gen2Pressure)
-            parts.Add($"{a.Gen2InWindow} gen2 collections in {a.Gen2SpanSeconds:0} s ({a.Gen2PerMinute:0.#}/min"
+            parts.Add($"{a.Gen2InWindow} gen2 collections in {a.Gen2SpanSeconds:0.#} s ({a.Gen2PerMinute:0.#}/min"
                 + (a.LohGen2 > 0 ? $", {a.LohGen2} triggered by the large object heap)" : ")"));
         if (!a.PausePressure && a.PausePercent >= 1)
             parts.Add($"{a.PausePercent:0}% of the time paused");

@@ -10,7 +10,9 @@ namespace Guard.Runtime.Detection;
 /// workers are blocked. Judged once a second, on the counter sample (queue length, completed items, thread count), with
 /// the thread injections of the recent window. A sample is starved when the queue is long and either the pool injected
 /// threads for blocking (reason Starvation or CooperativeBlocking) or the queue would take longer than the backlog
-/// threshold to drain at the current completion rate. Consecutive starved samples make a finding.
+/// threshold to drain at the current completion rate. Consecutive starved samples make a finding; strong evidence
+/// (blocking injections with collapsed throughput, completions all but stopped outside a GC pause, or two starvation
+/// injections in a row) makes one at once.
 /// </summary>
 public sealed class ThreadPoolStarvationDetector : IDetector
 {
@@ -22,7 +24,7 @@ public sealed class ThreadPoolStarvationDetector : IDetector
     private readonly List<Sample> _history = new();
 
     private (DateTime Time, double Value)? _queue;
-    private (DateTime Time, double PerSecond)? _completed;
+    private (DateTime Time, double PerSecond, double IntervalSeconds)? _completed;
     private double? _threads;
     private double? _contentionPerSecond;
     private DateTime _lastEvaluated = DateTime.MinValue;
@@ -64,7 +66,7 @@ public sealed class ThreadPoolStarvationDetector : IDetector
                         _queue = (counter.Time, counter.Value);
                         break;
                     case RuntimeCounters.ThreadPoolCompletedItems:
-                        _completed = (counter.Time, counter.Value / Math.Max(counter.IntervalSeconds, 0.001));
+                        _completed = (counter.Time, counter.Value / Math.Max(counter.IntervalSeconds, 0.001), counter.IntervalSeconds);
                         break;
                     case RuntimeCounters.ThreadPoolThreadCount:
                         _threads = counter.Value;
@@ -161,15 +163,14 @@ public sealed class ThreadPoolStarvationDetector : IDetector
             // completions all but stopped with work queued (the runtime holds back injections on a busy CPU) and it was
             // not the GC that stopped them.
             var baseline = Baseline(now);
-            var collapsed = backlog >= _options.MinBacklogSeconds || (baseline is { } b && completed.PerSecond <= 0.5 * b);
-            var stalled = baseline is { } b2 && completed.PerSecond <= 0.1 * b2 && backlog >= 5 * _options.MinBacklogSeconds
-                && PausedShare(now.AddSeconds(-1), now) < 0.25;
+            var collapsed = backlog >= _options.MinBacklogSeconds || (baseline is { } before && completed.PerSecond <= 0.5 * before);
+            var stalled = baseline is { } healthyRate && completed.PerSecond <= 0.1 * healthyRate && backlog >= 5 * _options.MinBacklogSeconds
+                && PausedShare(now.AddSeconds(-completed.IntervalSeconds), now) < 0.25;
             var strong = (_injections.Count > 0 && collapsed) || stalled;
             if (_consecutiveStarved < _options.SustainSamples && !strong)
                 return null;
             _active = true;
             _since = _firstStarved;
-            _reportedCritical = false;
             var severity = Persisted(now) ? Severity.Critical : Severity.Warning;
             _reportedCritical = severity == Severity.Critical;
             return Report(now, severity, queue.Value, completed.PerSecond, backlog, threads);

@@ -17,8 +17,11 @@ public sealed class ThreadPoolStarvationOptions
     /// <summary>Queued items divided by items completed per second: how long the queue would take to drain.</summary>
     public double MinBacklogSeconds { get; set; } = 1;
 
-    /// <summary>Consecutive starved counter samples (one per counter interval) before reporting.</summary>
-    public int SustainSamples { get; set; } = 2;
+    /// <summary>
+    /// How long consecutive starved samples must have lasted before reporting (without the one-sample evidence): the
+    /// first and the last starved sample this far apart, whatever the counter interval.
+    /// </summary>
+    public double SustainSeconds { get; set; } = 1;
 
     /// <summary>A starvation that lasts this long is escalated to critical.</summary>
     public double CriticalAfterSeconds { get; set; } = 10;
@@ -99,7 +102,7 @@ public sealed class DetectorOptions
     {
         new("threadpool.queue", "queued work items before a sample can count as starved", 1, 1e9, o => o.ThreadPool.MinQueueLength, (o, v) => o.ThreadPool.MinQueueLength = v),
         new("threadpool.backlog", "seconds the queue would take to drain at the current completion rate", 0.01, 3600, o => o.ThreadPool.MinBacklogSeconds, (o, v) => o.ThreadPool.MinBacklogSeconds = v),
-        new("threadpool.samples", "consecutive starved counter samples before reporting", 1, 3600, o => o.ThreadPool.SustainSamples, (o, v) => o.ThreadPool.SustainSamples = (int)v),
+        new("threadpool.sustain", "seconds of consecutive starved samples before reporting", 0, 3600, o => o.ThreadPool.SustainSeconds, (o, v) => o.ThreadPool.SustainSeconds = v),
         new("threadpool.window", "seconds over which thread injections are counted", 1, 3600, o => o.ThreadPool.WindowSeconds, (o, v) => o.ThreadPool.WindowSeconds = v),
         new("threadpool.critical-after", "seconds of starvation before it is critical", 1, 86400, o => o.ThreadPool.CriticalAfterSeconds, (o, v) => o.ThreadPool.CriticalAfterSeconds = v),
         new("gc.pause", "% of wall time paused in GC over the window (warning)", 0.1, 100, o => o.Gc.PausePercentWarning, (o, v) => o.Gc.PausePercentWarning = v),

@@ -10,7 +10,7 @@ namespace Guard.Runtime.Detection;
 /// workers are blocked. Judged once a second, on the counter sample (queue length, completed items, thread count), with
 /// the thread injections of the recent window. A sample is starved when the queue is long and either the pool injected
 /// threads for blocking (reason Starvation or CooperativeBlocking) or the queue would take longer than the backlog
-/// threshold to drain at the current completion rate. Consecutive starved samples make a finding; strong evidence
+/// threshold to drain at the current completion rate. Starved samples that go on for a second make a finding; strong evidence
 /// (blocking injections with collapsed throughput, completions all but stopped outside a GC pause, or two starvation
 /// injections in a row) makes one at once.
 /// </summary>
@@ -32,6 +32,7 @@ public sealed class ThreadPoolStarvationDetector : IDetector
 
     private int _consecutiveStarved;
     private DateTime _firstStarved;
+    private DateTime _firstStarvedSample;
     private bool _active;
     private bool _reportedCritical;
     private DateTime _since;
@@ -148,6 +149,7 @@ public sealed class ThreadPoolStarvationDetector : IDetector
         _healthyInEpisode = 0;
         if (++_consecutiveStarved == 1)
         {
+            _firstStarvedSample = now;
             // The starvation began with the first blocking injection since the last healthy sample, if that came earlier.
             _firstStarved = now;
             foreach (var injection in _injections)
@@ -167,7 +169,9 @@ public sealed class ThreadPoolStarvationDetector : IDetector
             var stalled = baseline is { } healthyRate && completed.PerSecond <= 0.1 * healthyRate && backlog >= 5 * _options.MinBacklogSeconds
                 && PausedShare(now.AddSeconds(-completed.IntervalSeconds), now) < 0.25;
             var strong = (_injections.Count > 0 && collapsed) || stalled;
-            if (_consecutiveStarved < _options.SustainSamples && !strong)
+            // Sample times jitter by a few milliseconds around the interval: a tenth of slack.
+            var sustained = (now - _firstStarvedSample).TotalSeconds >= 0.9 * _options.SustainSeconds;
+            if (!sustained && !strong)
                 return null;
             _active = true;
             _since = _firstStarved;
@@ -248,7 +252,7 @@ public sealed class ThreadPoolStarvationDetector : IDetector
                 : starvationInjections > 0 ? "starvation: queued work made no progress" : "workers blocked waiting on tasks";
             var counts = queue is { } q ? $"{q:0} work items queued, {completedPerSecond:0} completed/s{was}" : "queued work stopped being picked up";
             message = $"thread pool starved for {duration:0.#} s: {counts}; "
-                + $"the runtime injected {injected} threads in {_options.WindowSeconds:0.#} s ({why}), {threads:0} threads now";
+                + $"the runtime injected {injected} thread{(injected == 1 ? "" : "s")} in {_options.WindowSeconds:0.#} s ({why}), {threads:0} threads now";
             advice = blockingInjections > 0
                 ? "Pool threads are blocked waiting on tasks (sync-over-async: .Result, .Wait(), GetAwaiter().GetResult()). Make the call chain async end to end; "
                   + "raising ThreadPool.SetMinThreads only hides the blocking."

@@ -245,24 +245,32 @@ public sealed class ThreadPoolStarvationDetector : IDetector
 
         var was = completedBefore is { } b ? $" (was {b:0}/s)" : "";
         var drain = double.IsPositiveInfinity(backlog) ? "nothing completing" : $"{backlog:0.#} s to drain";
+        var lasted = duration >= 1 ? $" for {duration:0.#} s" : "";
+        var counts = queue is { } q ? $"{q:0} work items queued, {completedPerSecond:0} completed/s{was}" : "queued work stopped being picked up";
+        const string blockedAdvice = "Pool threads are blocked (Thread.Sleep, synchronous I/O, locks, sync-over-async). Make the blocking calls async, or move "
+            + "unavoidable blocking work to dedicated threads (TaskCreationOptions.LongRunning); raising ThreadPool.SetMinThreads only hides it.";
         string message, advice;
         if (injected > 0)
         {
             var why = starvationInjections > 0 && blockingInjections > 0 ? "starvation and blocked waits"
                 : starvationInjections > 0 ? "starvation: queued work made no progress" : "workers blocked waiting on tasks";
-            var counts = queue is { } q ? $"{q:0} work items queued, {completedPerSecond:0} completed/s{was}" : "queued work stopped being picked up";
-            message = $"thread pool starved for {duration:0.#} s: {counts}; "
+            message = $"thread pool starved{lasted}: {counts}; "
                 + $"the runtime injected {injected} thread{(injected == 1 ? "" : "s")} in {_options.WindowSeconds:0.#} s ({why}), {threads:0} threads now";
             advice = blockingInjections > 0
                 ? "Pool threads are blocked waiting on tasks (sync-over-async: .Result, .Wait(), GetAwaiter().GetResult()). Make the call chain async end to end; "
                   + "raising ThreadPool.SetMinThreads only hides the blocking."
-                : "Pool threads are blocked (Thread.Sleep, synchronous I/O, locks, sync-over-async). Make the blocking calls async, or move unavoidable blocking "
-                  + "work to dedicated threads (TaskCreationOptions.LongRunning); raising ThreadPool.SetMinThreads only hides it.";
+                : blockedAdvice;
+        }
+        else if (completedBefore is { } rate && completedPerSecond is { } completing && completing <= 0.5 * rate)
+        {
+            // Completions collapsed with no injection: the workers are stuck, and the runtime held back (it does on a busy CPU).
+            message = $"thread pool starved{lasted}: {counts} ({drain}); the workers stopped getting through work and the runtime "
+                + $"injected no threads (it holds back on a busy CPU), {threads:0} threads now";
+            advice = blockedAdvice;
         }
         else
         {
-            message = $"thread pool backlog for {duration:0.#} s: {queue:0} work items queued, {completedPerSecond:0} completed/s{was} ({drain}), "
-                + $"{threads:0} threads and no thread injection for blocking seen";
+            message = $"thread pool backlog{lasted}: {counts} ({drain}), {threads:0} threads and no thread injection for blocking seen";
             advice = "Work is queued faster than the pool completes it. If the CPU is saturated, reduce or throttle the work (bounded channels, "
                 + "SemaphoreSlim); if it is not, look for pool threads blocked on locks or synchronous I/O.";
         }

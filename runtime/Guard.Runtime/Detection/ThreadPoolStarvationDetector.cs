@@ -214,7 +214,7 @@ public sealed class ThreadPoolStarvationDetector : IDetector
         var injected = starvationInjections + blockingInjections;
         var duration = (now - _since).TotalSeconds;
 
-        var episode = _history.Where(s => s.Time >= _since.AddSeconds(-0.5)).ToList();
+        var episode = _history.Where(s => s.Time >= _since).ToList();
         var completedBefore = Baseline(_since);
         var threadsAtOnset = episode.Count > 0 ? episode[0].Threads : threads;
 

@@ -15,7 +15,8 @@ namespace Guard.Runtime.Benchmarks;
 /// Times guard's detections against the test targets. Each run starts a target that misbehaves after a delay (so the
 /// session is in place before the onset), attaches `guard attach --format json`, and measures from the onset the target
 /// prints to the `time` of the first finding of the expected kind. Both clocks are this machine's.
-/// Usage: dotnet run -c Release --project tests/Guard.Runtime.Benchmarks -- [--runs N] [--only name,...] [--healthy-minutes M]
+/// Usage: dotnet run -c Release --project tests/Guard.Runtime.Benchmarks -- [--runs N] [--only name,...] [--healthy-minutes M] [--interval s]
+/// (--interval: guard's counter interval, -t counters.interval=s.)
 /// </summary>
 public static class Program
 {
@@ -32,16 +33,19 @@ public static class Program
         new("plateau cache (negative)", new[] { "plateau", "--delay", "3", "--rate", "4" }, null, 0, 90),
     };
 
+    private static string? s_interval;
+
     public static int Main(string[] args)
     {
         var runs = (int)Option(args, "--runs", 5);
         var healthyMinutes = Option(args, "--healthy-minutes", 0);
         var only = OptionText(args, "--only")?.Split(',');
+        s_interval = OptionText(args, "--interval");
         var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
         var guard = RepositoryPaths.Combine("runtime", "Guard.Cli", "bin", configuration, "net10.0", "guard.dll");
         var targets = RepositoryPaths.Combine("tests", "Guard.TestTargets", "bin", configuration, "net10.0", "Guard.TestTargets.dll");
 
-        Console.WriteLine($"# guard detection latency, {DateTime.UtcNow:yyyy-MM-dd HH:mm}Z, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}");
+        Console.WriteLine($"# guard detection latency, {DateTime.UtcNow:yyyy-MM-dd HH:mm}Z, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, counter interval {s_interval ?? "1"} s");
         Console.WriteLine();
         Console.WriteLine("| scenario | expected | target | runs | detected | min s | median s | max s | other findings |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
@@ -84,7 +88,10 @@ public static class Program
             ? int.Parse(ready.Split(' ')[1].Substring(4), CultureInfo.InvariantCulture)
             : throw new InvalidOperationException("target did not start");
 
-        using var watcher = Start(guard, new[] { "attach", pid.ToString(CultureInfo.InvariantCulture), "--format", "json", "--duration", scenario.LimitSeconds.ToString(CultureInfo.InvariantCulture) });
+        var guardArguments = new List<string> { "attach", pid.ToString(CultureInfo.InvariantCulture), "--format", "json", "--duration", scenario.LimitSeconds.ToString(CultureInfo.InvariantCulture) };
+        if (s_interval != null)
+            guardArguments.AddRange(new[] { "--threshold", "counters.interval=" + s_interval });
+        using var watcher = Start(guard, guardArguments);
         var onset = WaitFor(target, "onset ", TimeSpan.FromSeconds(60)) is { } line
             ? DateTime.Parse(line.Substring(6), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal)
             : (DateTime?)null;

@@ -17,8 +17,11 @@ public sealed class ThreadPoolStarvationOptions
     /// <summary>Queued items divided by items completed per second: how long the queue would take to drain.</summary>
     public double MinBacklogSeconds { get; set; } = 1;
 
-    /// <summary>Consecutive starved counter samples (one a second) before reporting.</summary>
-    public int SustainSamples { get; set; } = 2;
+    /// <summary>
+    /// How long consecutive starved samples must have lasted before reporting (without the one-sample evidence): the
+    /// first and the last starved sample this far apart, whatever the counter interval.
+    /// </summary>
+    public double SustainSeconds { get; set; } = 1;
 
     /// <summary>A starvation that lasts this long is escalated to critical.</summary>
     public double CriticalAfterSeconds { get; set; } = 10;
@@ -83,6 +86,12 @@ public sealed class DetectorOptions
     public GcPressureOptions Gc { get; } = new();
     public MemoryLeakOptions Leak { get; } = new();
 
+    /// <summary>
+    /// Seconds between System.Runtime counter samples (EventCounterIntervalSec). At 0.5 the stream also flows twice as
+    /// often, which halves how long a quiet target's last events wait to be delivered (see docs/benchmarks.md).
+    /// </summary>
+    public double CounterIntervalSeconds { get; set; } = 1;
+
     /// <summary>Sample allocations (GCAllocationTick) to name the most allocated types. Costs one event per ~100 KB allocated.</summary>
     public bool SampleAllocations { get; set; } = true;
 
@@ -93,7 +102,7 @@ public sealed class DetectorOptions
     {
         new("threadpool.queue", "queued work items before a sample can count as starved", 1, 1e9, o => o.ThreadPool.MinQueueLength, (o, v) => o.ThreadPool.MinQueueLength = v),
         new("threadpool.backlog", "seconds the queue would take to drain at the current completion rate", 0.01, 3600, o => o.ThreadPool.MinBacklogSeconds, (o, v) => o.ThreadPool.MinBacklogSeconds = v),
-        new("threadpool.samples", "consecutive starved one-second samples before reporting", 1, 3600, o => o.ThreadPool.SustainSamples, (o, v) => o.ThreadPool.SustainSamples = (int)v),
+        new("threadpool.sustain", "seconds of consecutive starved samples before reporting", 0, 3600, o => o.ThreadPool.SustainSeconds, (o, v) => o.ThreadPool.SustainSeconds = v),
         new("threadpool.window", "seconds over which thread injections are counted", 1, 3600, o => o.ThreadPool.WindowSeconds, (o, v) => o.ThreadPool.WindowSeconds = v),
         new("threadpool.critical-after", "seconds of starvation before it is critical", 1, 86400, o => o.ThreadPool.CriticalAfterSeconds, (o, v) => o.ThreadPool.CriticalAfterSeconds = v),
         new("gc.pause", "% of wall time paused in GC over the window (warning)", 0.1, 100, o => o.Gc.PausePercentWarning, (o, v) => o.Gc.PausePercentWarning = v),
@@ -110,6 +119,7 @@ public sealed class DetectorOptions
         new("leak.r2", "goodness of the linear fit (R²) required", 0, 1, o => o.Leak.MinRSquared, (o, v) => o.Leak.MinRSquared = v),
         new("leak.collections", "collections in the window before the trend is trusted", 2, 1e6, o => o.Leak.MinCollections, (o, v) => o.Leak.MinCollections = (int)v),
         new("leak.window", "seconds of collections the trend is fitted over", 5, 86400, o => o.Leak.WindowSeconds, (o, v) => o.Leak.WindowSeconds = v),
+        new("counters.interval", "seconds between counter samples", 0.25, 10, o => o.CounterIntervalSeconds, (o, v) => o.CounterIntervalSeconds = v),
         new("leak.min-span", "seconds the trend must span", 1, 86400, o => o.Leak.MinSpanSeconds, (o, v) => o.Leak.MinSpanSeconds = v),
     };
 

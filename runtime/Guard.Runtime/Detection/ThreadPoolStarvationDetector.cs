@@ -10,7 +10,9 @@ namespace Guard.Runtime.Detection;
 /// workers are blocked. Judged once a second, on the counter sample (queue length, completed items, thread count), with
 /// the thread injections of the recent window. A sample is starved when the queue is long and either the pool injected
 /// threads for blocking (reason Starvation or CooperativeBlocking) or the queue would take longer than the backlog
-/// threshold to drain at the current completion rate. Consecutive starved samples make a finding.
+/// threshold to drain at the current completion rate. Starved samples that go on for a second make a finding; strong evidence
+/// (blocking injections with collapsed throughput, completions all but stopped outside a GC pause, or two starvation
+/// injections in a row) makes one at once.
 /// </summary>
 public sealed class ThreadPoolStarvationDetector : IDetector
 {
@@ -22,7 +24,7 @@ public sealed class ThreadPoolStarvationDetector : IDetector
     private readonly List<Sample> _history = new();
 
     private (DateTime Time, double Value)? _queue;
-    private (DateTime Time, double PerSecond)? _completed;
+    private (DateTime Time, double PerSecond, double IntervalSeconds)? _completed;
     private double? _threads;
     private double? _contentionPerSecond;
     private DateTime _lastEvaluated = DateTime.MinValue;
@@ -30,6 +32,7 @@ public sealed class ThreadPoolStarvationDetector : IDetector
 
     private int _consecutiveStarved;
     private DateTime _firstStarved;
+    private DateTime _firstStarvedSample;
     private bool _active;
     private bool _reportedCritical;
     private DateTime _since;
@@ -64,7 +67,7 @@ public sealed class ThreadPoolStarvationDetector : IDetector
                         _queue = (counter.Time, counter.Value);
                         break;
                     case RuntimeCounters.ThreadPoolCompletedItems:
-                        _completed = (counter.Time, counter.Value / Math.Max(counter.IntervalSeconds, 0.001));
+                        _completed = (counter.Time, counter.Value / Math.Max(counter.IntervalSeconds, 0.001), counter.IntervalSeconds);
                         break;
                     case RuntimeCounters.ThreadPoolThreadCount:
                         _threads = counter.Value;
@@ -146,6 +149,7 @@ public sealed class ThreadPoolStarvationDetector : IDetector
         _healthyInEpisode = 0;
         if (++_consecutiveStarved == 1)
         {
+            _firstStarvedSample = now;
             // The starvation began with the first blocking injection since the last healthy sample, if that came earlier.
             _firstStarved = now;
             foreach (var injection in _injections)
@@ -161,15 +165,16 @@ public sealed class ThreadPoolStarvationDetector : IDetector
             // completions all but stopped with work queued (the runtime holds back injections on a busy CPU) and it was
             // not the GC that stopped them.
             var baseline = Baseline(now);
-            var collapsed = backlog >= _options.MinBacklogSeconds || (baseline is { } b && completed.PerSecond <= 0.5 * b);
-            var stalled = baseline is { } b2 && completed.PerSecond <= 0.1 * b2 && backlog >= 5 * _options.MinBacklogSeconds
-                && PausedShare(now.AddSeconds(-1), now) < 0.25;
+            var collapsed = backlog >= _options.MinBacklogSeconds || (baseline is { } before && completed.PerSecond <= 0.5 * before);
+            var stalled = baseline is { } healthyRate && completed.PerSecond <= 0.1 * healthyRate && backlog >= 5 * _options.MinBacklogSeconds
+                && PausedShare(now.AddSeconds(-completed.IntervalSeconds), now) < 0.25;
             var strong = (_injections.Count > 0 && collapsed) || stalled;
-            if (_consecutiveStarved < _options.SustainSamples && !strong)
+            // Sample times jitter by a few milliseconds around the interval: a tenth of slack.
+            var sustained = (now - _firstStarvedSample).TotalSeconds >= 0.9 * _options.SustainSeconds;
+            if (!sustained && !strong)
                 return null;
             _active = true;
             _since = _firstStarved;
-            _reportedCritical = false;
             var severity = Persisted(now) ? Severity.Critical : Severity.Warning;
             _reportedCritical = severity == Severity.Critical;
             return Report(now, severity, queue.Value, completed.PerSecond, backlog, threads);
@@ -209,7 +214,7 @@ public sealed class ThreadPoolStarvationDetector : IDetector
         var injected = starvationInjections + blockingInjections;
         var duration = (now - _since).TotalSeconds;
 
-        var episode = _history.Where(s => s.Time >= _since.AddSeconds(-0.5)).ToList();
+        var episode = _history.Where(s => s.Time >= _since).ToList();
         var completedBefore = Baseline(_since);
         var threadsAtOnset = episode.Count > 0 ? episode[0].Threads : threads;
 
@@ -240,24 +245,32 @@ public sealed class ThreadPoolStarvationDetector : IDetector
 
         var was = completedBefore is { } b ? $" (was {b:0}/s)" : "";
         var drain = double.IsPositiveInfinity(backlog) ? "nothing completing" : $"{backlog:0.#} s to drain";
+        var lasted = duration >= 1 ? $" for {duration:0.#} s" : "";
+        var counts = queue is { } q ? $"{q:0} work items queued, {completedPerSecond:0} completed/s{was}" : "queued work stopped being picked up";
+        const string blockedAdvice = "Pool threads are blocked (Thread.Sleep, synchronous I/O, locks, sync-over-async). Make the blocking calls async, or move "
+            + "unavoidable blocking work to dedicated threads (TaskCreationOptions.LongRunning); raising ThreadPool.SetMinThreads only hides it.";
         string message, advice;
         if (injected > 0)
         {
             var why = starvationInjections > 0 && blockingInjections > 0 ? "starvation and blocked waits"
                 : starvationInjections > 0 ? "starvation: queued work made no progress" : "workers blocked waiting on tasks";
-            var counts = queue is { } q ? $"{q:0} work items queued, {completedPerSecond:0} completed/s{was}" : "queued work stopped being picked up";
-            message = $"thread pool starved for {duration:0.#} s: {counts}; "
-                + $"the runtime injected {injected} threads in {_options.WindowSeconds:0.#} s ({why}), {threads:0} threads now";
+            message = $"thread pool starved{lasted}: {counts}; "
+                + $"the runtime injected {injected} thread{(injected == 1 ? "" : "s")} in {_options.WindowSeconds:0.#} s ({why}), {threads:0} threads now";
             advice = blockingInjections > 0
                 ? "Pool threads are blocked waiting on tasks (sync-over-async: .Result, .Wait(), GetAwaiter().GetResult()). Make the call chain async end to end; "
                   + "raising ThreadPool.SetMinThreads only hides the blocking."
-                : "Pool threads are blocked (Thread.Sleep, synchronous I/O, locks, sync-over-async). Make the blocking calls async, or move unavoidable blocking "
-                  + "work to dedicated threads (TaskCreationOptions.LongRunning); raising ThreadPool.SetMinThreads only hides it.";
+                : blockedAdvice;
+        }
+        else if (completedBefore is { } rate && completedPerSecond is { } completing && completing <= 0.5 * rate)
+        {
+            // Completions collapsed with no injection: the workers are stuck, and the runtime held back (it does on a busy CPU).
+            message = $"thread pool starved{lasted}: {counts} ({drain}); the workers stopped getting through work and the runtime "
+                + $"injected no threads (it holds back on a busy CPU), {threads:0} threads now";
+            advice = blockedAdvice;
         }
         else
         {
-            message = $"thread pool backlog for {duration:0.#} s: {queue:0} work items queued, {completedPerSecond:0} completed/s{was} ({drain}), "
-                + $"{threads:0} threads and no thread injection for blocking seen";
+            message = $"thread pool backlog{lasted}: {counts} ({drain}), {threads:0} threads and no thread injection for blocking seen";
             advice = "Work is queued faster than the pool completes it. If the CPU is saturated, reduce or throttle the work (bounded channels, "
                 + "SemaphoreSlim); if it is not, look for pool threads blocked on locks or synchronous I/O.";
         }

@@ -70,7 +70,7 @@ public sealed class GuardSession : IDisposable
     /// <summary>Called once a second, after the counters of the interval have been read.</summary>
     public event Action<StatusSnapshot>? StatusUpdated;
 
-    public static IReadOnlyList<EventPipeProvider> Providers(bool sampleAllocations)
+    public static IReadOnlyList<EventPipeProvider> Providers(bool sampleAllocations, double counterIntervalSeconds = 1)
     {
         var keywords = (long)(ClrTraceEventParser.Keywords.GC | ClrTraceEventParser.Keywords.Threading);
         return new[]
@@ -78,7 +78,7 @@ public sealed class GuardSession : IDisposable
             // Verbose adds the allocation sampling event (GCAllocationTick, one per ~100 KB allocated) to the GC keyword.
             new EventPipeProvider(RuntimeProvider, sampleAllocations ? EventLevel.Verbose : EventLevel.Informational, keywords),
             new EventPipeProvider(CountersProvider, EventLevel.Informational, 0,
-                new Dictionary<string, string> { ["EventCounterIntervalSec"] = "1" }),
+                new Dictionary<string, string> { ["EventCounterIntervalSec"] = counterIntervalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) }),
         };
     }
 
@@ -92,7 +92,7 @@ public sealed class GuardSession : IDisposable
     /// </summary>
     public static GuardSession Start(DiagnosticsClient client, DetectorOptions options, DetectionPipeline pipeline, string target, CancellationToken cancellation = default)
     {
-        var providers = Providers(options.SampleAllocations);
+        var providers = Providers(options.SampleAllocations, options.CounterIntervalSeconds);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         timeout.CancelAfter(StartTimeout);
         EventPipeSession session;

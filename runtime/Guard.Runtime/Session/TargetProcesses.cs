@@ -175,12 +175,14 @@ public static class TargetProcesses
                 if (file is not ("libcoreclr.so" or "coreclr.dll" or "libcoreclr.dylib"))
                     continue;
                 var folder = Path.GetDirectoryName(module.FileName) ?? "";
+                // A shared framework folder is named after its version (10.0.12), the name users know it by.
+                var folderName = Path.GetFileName(folder);
+                if (folderName.Length > 0 && char.IsDigit(folderName[0]) && folderName.Contains('.'))
+                    return folderName;
+                // A self-contained application: the runtime's own product version.
                 var coreLib = Path.Combine(folder, "System.Private.CoreLib.dll");
                 var version = File.Exists(coreLib) ? FileVersionInfo.GetVersionInfo(coreLib).ProductVersion : null;
-                if (!string.IsNullOrEmpty(version))
-                    return version.Split('+')[0];
-                // A shared framework folder is named after its version.
-                return Path.GetFileName(folder);
+                return string.IsNullOrEmpty(version) ? "?" : version.Split('+')[0];
             }
         }
         catch (Exception e) when (e is Win32Exception or InvalidOperationException or ArgumentException or IOException or UnauthorizedAccessException or NotSupportedException)

@@ -140,6 +140,9 @@ public class ThreadPoolStarvationDetectorTests
         var finding = Assert.Single(stream.Findings);
         Assert.Equal(SyntheticStream.At(10), finding.Since);
         Assert.Equal(0, finding.Evidence["starvationInjections"]);
+        Assert.StartsWith("thread pool starved: 120 work items queued, 4 completed/s (was 250/s)", finding.Message);
+        Assert.Contains("injected no threads", finding.Message);
+        Assert.Contains("Thread.Sleep", finding.Advice);
     }
 
     [Fact]
@@ -159,14 +162,16 @@ public class ThreadPoolStarvationDetectorTests
     {
         var stream = NewStream();
         Healthy(stream, 0, 10);
-        stream.ThreadPoolSample(10, queue: 300, completedPerSecond: 100, threads: 4);
+        // Completions hold up (a busy CPU, not stuck workers), but the queue outgrows them.
+        stream.ThreadPoolSample(10, queue: 300, completedPerSecond: 200, threads: 4);
         Assert.Empty(stream.Findings);
-        stream.ThreadPoolSample(11, queue: 500, completedPerSecond: 100, threads: 4);
+        stream.ThreadPoolSample(11, queue: 500, completedPerSecond: 200, threads: 4);
 
         var finding = Assert.Single(stream.Findings);
-        Assert.Contains("backlog", finding.Message);
+        Assert.StartsWith("thread pool backlog for 1 s: 500 work items queued, 200 completed/s (was 250/s) (2.5 s to drain)", finding.Message);
         Assert.Equal(0, finding.Evidence["starvationInjections"]);
-        Assert.Equal(5d, finding.Evidence["backlogSeconds"]);
+        Assert.Equal(2.5, finding.Evidence["backlogSeconds"]);
+        Assert.Contains("throttle", finding.Advice);
         Assert.Equal(SyntheticStream.At(10), finding.Since);
     }
 

@@ -1,4 +1,4 @@
-namespace TradingBot.Fixed;
+namespace TradingBot.Shared;
 
 public sealed record Instrument(string Symbol, decimal TickSize, decimal LotSize);
 

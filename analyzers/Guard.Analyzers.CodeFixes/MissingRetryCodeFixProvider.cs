@@ -18,8 +18,9 @@ namespace Guard.Analyzers.CodeFixes
     /// GRD001: runs the awaited call through a Polly v8 ResiliencePipeline that retries transient failures with
     /// exponential backoff and jitter: an existing pipeline in scope, or a static readonly field the fix adds.
     /// The lambda's cancellation token replaces the call's, and the call's token goes to ExecuteAsync.
-    /// Not offered for non-idempotent calls (orders: GRD004), for calls that cannot be sent twice, for calls
-    /// that are not awaited, or where Polly.Core is not referenced.
+    /// Offered only where the analyzer found a retry safe (<see cref="RetrySafety"/>): never for an order, a
+    /// withdrawal, a transfer or a payment, a POST or PATCH of unknown idempotency, a call Guard cannot read, or a
+    /// request that cannot be sent twice; nor for calls that are not awaited, or where Polly.Core is not referenced.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MissingRetryCodeFixProvider)), Shared]
     public sealed class MissingRetryCodeFixProvider : CodeFixProvider
@@ -218,10 +219,10 @@ namespace Guard.Analyzers.CodeFixes
                 if (await is null)
                     return null;
 
-                if (model.GetOperation(call, cancellationToken) is not IInvocationOperation operation)
+                // The analyzer judged whether the call may be sent again (RetrySafety): no mark, no fix.
+                if (!diagnostic.Properties.ContainsKey(MissingRetryAnalyzer.RetrySafeProperty))
                     return null;
-                var containingSymbol = model.GetEnclosingSymbol(call.SpanStart, cancellationToken);
-                if (RetrySafety.IsNonIdempotent(operation, containingSymbol) || !RetrySafety.CanResend(operation))
+                if (model.GetOperation(call, cancellationToken) is not IInvocationOperation operation)
                     return null;
 
                 var plan = new Plan(await, operation.TargetMethod.Name) { ConfigureAwait = configureAwait };

@@ -17,7 +17,7 @@ namespace Guard.Analyzers
         public static readonly DiagnosticDescriptor MissingRetry = Create(
             MissingRetryId,
             "Outbound call without retry protection",
-            "'{0}' is an outbound call with no retry protection: a timeout, connection reset, 5xx or 429 fails the whole operation",
+            "'{0}' is an outbound call with no retry protection: a timeout, connection reset, 5xx or 429 fails the whole operation{1}",
             "An outbound network call that nothing retries turns every transient failure (timeout, connection reset, 5xx, 429) into a failed operation. Run it through a Polly resilience pipeline, a client registered with a resilience handler, or a method marked [RetryWrapper].");
 
         public static readonly DiagnosticDescriptor UnboundedCache = Create(

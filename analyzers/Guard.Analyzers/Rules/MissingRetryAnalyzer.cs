@@ -26,13 +26,19 @@ namespace Guard.Analyzers
                 if (TestProjects.IsTestProject(start.Compilation))
                     return;
                 var guard = GuardCompilationContext.For(start.Compilation);
+                var markers = MarkerAttributes.Of(start.Compilation);
                 var options = new ConcurrentDictionary<SyntaxTree, TreeOptions>();
                 // Registered even without HttpClient: users may list outbound methods of their own.
-                start.RegisterOperationAction(c => Analyze(c, guard, options), OperationKind.Invocation);
+                start.RegisterOperationAction(c => Analyze(c, guard, markers, options), OperationKind.Invocation);
             });
         }
 
-        private static void Analyze(OperationAnalysisContext context, GuardCompilationContext guard, ConcurrentDictionary<SyntaxTree, TreeOptions> cache)
+        /// <summary>The diagnostic property the code fix reads: present only when sending the call again is known to be safe.</summary>
+        public const string RetrySafeProperty = "Guard.RetrySafe";
+
+        private static readonly ImmutableDictionary<string, string?> SafeProperties = ImmutableDictionary<string, string?>.Empty.Add(RetrySafeProperty, "true");
+
+        private static void Analyze(OperationAnalysisContext context, GuardCompilationContext guard, MarkerAttributes markers, ConcurrentDictionary<SyntaxTree, TreeOptions> cache)
         {
             var invocation = (IInvocationOperation)context.Operation;
             var tree = invocation.Syntax.SyntaxTree;
@@ -46,7 +52,17 @@ namespace Guard.Analyzers
                 return;
             if (ResilientClients.Of(OutboundCalls.GetClientOperation(invocation), context.ContainingSymbol.ContainingType, guard.Index) != ClientResilience.None)
                 return;
-            context.ReportDiagnostic(Diagnostic.Create(GuardDescriptors.MissingRetry, invocation.Syntax.GetLocation(), invocation.TargetMethod.Name));
+            // Judged only for the calls reported: the fix wraps only what may be sent again, and the message says
+            // when a plain retry would repeat an order or a payment.
+            var safety = RetrySafety.Judge(invocation, context.ContainingSymbol, guard.Types, options.Repeats(context.Options, tree), markers);
+            var advice = safety.Verdict switch
+            {
+                RetryVerdict.NonIdempotent => "; " + safety.Reason + ", so retry it only with an idempotency key made once, before the first attempt (GRD004)",
+                RetryVerdict.UnsafeVerb => "; " + safety.Reason + ", so retry it only where the server deduplicates it (an idempotency key)",
+                _ => "",
+            };
+            context.ReportDiagnostic(Diagnostic.Create(GuardDescriptors.MissingRetry, invocation.Syntax.GetLocation(),
+                safety.IsSafe ? SafeProperties : ImmutableDictionary<string, string?>.Empty, invocation.TargetMethod.Name, advice));
         }
 
         /// <summary>The rule's options for one tree, read once.</summary>
@@ -60,6 +76,11 @@ namespace Guard.Analyzers
 
             public MethodNameList OutboundMethods { get; }
             public MethodNameList RetryWrappers { get; }
+
+            private NonIdempotentRetrySettings? _repeats;
+
+            /// <summary>GRD004's settings (what must not be repeated), read only when a call is reported.</summary>
+            public NonIdempotentRetrySettings Repeats(AnalyzerOptions options, SyntaxTree tree) => _repeats ??= NonIdempotentRetrySettings.Read(options, tree);
         }
     }
 }

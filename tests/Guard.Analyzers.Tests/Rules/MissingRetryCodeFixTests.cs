@@ -148,7 +148,7 @@ public class MissingRetryCodeFixTests
             async Task M(HttpClient client, CancellationToken ct)
             {
                 var token = "abc";
-                await [|client.PostAsync("https://a/" + token, new StringContent("x"), ct)|];
+                await [|client.PutAsync("https://a/" + token, new StringContent("x"), ct)|];
             }
 
             async Task N(ResiliencePipeline pipeline, HttpClient client, CancellationToken ct)
@@ -171,7 +171,7 @@ public class MissingRetryCodeFixTests
             async Task M(HttpClient client, CancellationToken ct)
             {
                 var token = "abc";
-                await s_retryPipeline.ExecuteAsync(async cancellationToken => await client.PostAsync("https://a/" + token, new StringContent("x"), cancellationToken), ct);
+                await s_retryPipeline.ExecuteAsync(async cancellationToken => await client.PutAsync("https://a/" + token, new StringContent("x"), cancellationToken), ct);
             }
 
             async Task N(ResiliencePipeline pipeline, HttpClient client, CancellationToken ct)
@@ -334,7 +334,7 @@ public class MissingRetryCodeFixTests
         class Quotes
         {
             async Task<string> A(HttpClient client, CancellationToken ct) => await [|client.GetStringAsync("https://a", ct)|];
-            async Task B(HttpClient client) => await [|client.PostAsync("https://a/watch", new StringContent(await [|client.GetStringAsync("https://b")|]))|];
+            async Task B(HttpClient client) => await [|client.PutAsync("https://a/watch", new StringContent(await [|client.GetStringAsync("https://b")|]))|];
         }
 
         class Candles
@@ -363,7 +363,7 @@ public class MissingRetryCodeFixTests
         {{Field(indent: "    ")}}
 
             async Task<string> A(HttpClient client, CancellationToken ct) => await s_retryPipeline.ExecuteAsync(async token => await client.GetStringAsync("https://a", token), ct);
-            async Task B(HttpClient client) => await s_retryPipeline.ExecuteAsync(async ct => await client.PostAsync("https://a/watch", new StringContent(await s_retryPipeline.ExecuteAsync(async token => await client.GetStringAsync("https://b", token))), ct));
+            async Task B(HttpClient client) => await s_retryPipeline.ExecuteAsync(async ct => await client.PutAsync("https://a/watch", new StringContent(await s_retryPipeline.ExecuteAsync(async token => await client.GetStringAsync("https://b", token))), ct));
         }
 
         class Candles
@@ -444,14 +444,13 @@ public class MissingRetryCodeFixTests
         """);
 
     [Fact]
-    public Task Offers_the_fix_for_a_post_that_is_not_an_order() => Fix.VerifyFixAsync(Sources.Exchange + """
+    public Task Offers_the_fix_for_a_cancel_by_name() => Fix.VerifyFixAsync(Sources.Exchange + """
         class C
         {
             private static readonly ResiliencePipeline s_retryPipeline = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions()).Build();
 
-            async Task M(HttpClient client, Exchange exchange)
+            async Task M(Exchange exchange)
             {
-                await [|client.PostAsJsonAsync("https://api.exchange.com/api/v3/orderbook/subscribe", new { Symbol = "BTCUSDT" })|];
                 await [|exchange.CancelAllAsync("BTC")|];
             }
         }
@@ -460,9 +459,8 @@ public class MissingRetryCodeFixTests
         {
             private static readonly ResiliencePipeline s_retryPipeline = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions()).Build();
 
-            async Task M(HttpClient client, Exchange exchange)
+            async Task M(Exchange exchange)
             {
-                await s_retryPipeline.ExecuteAsync(async ct => await client.PostAsJsonAsync("https://api.exchange.com/api/v3/orderbook/subscribe", new { Symbol = "BTCUSDT" }, ct));
                 await s_retryPipeline.ExecuteAsync(async ct => await exchange.CancelAllAsync("BTC"));
             }
         }

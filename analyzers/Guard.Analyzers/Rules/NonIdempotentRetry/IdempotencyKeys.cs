@@ -18,13 +18,15 @@ namespace Guard.Analyzers
         private readonly IOperation _root;
         private readonly NonIdempotentRetrySettings _settings;
         private readonly Compilation _compilation;
+        private readonly KnownTypes _types;
         private readonly INamedTypeSymbol? _within;
         private readonly KeyOrigins _origins;
         private readonly HashSet<ISymbol> _examined = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         private readonly List<KeySite> _sites = new List<KeySite>();
 
-        private IdempotencyKeys(IInvocationOperation invocation, RetryScope scope, NonIdempotentRetrySettings settings, Compilation compilation, INamedTypeSymbol? within)
+        private IdempotencyKeys(IInvocationOperation invocation, RetryScope scope, NonIdempotentRetrySettings settings, Compilation compilation, KnownTypes types, INamedTypeSymbol? within)
         {
+            _types = types;
             _invocation = invocation;
             _scope = scope;
             _root = OperationTree.Root(invocation);
@@ -35,9 +37,9 @@ namespace Guard.Analyzers
         }
 
         public static KeySite Judge(IInvocationOperation invocation, NonIdempotentKind kind, HttpRequestInfo? request, RetryScope scope,
-            NonIdempotentRetrySettings settings, Compilation compilation, INamedTypeSymbol? within)
+            NonIdempotentRetrySettings settings, Compilation compilation, KnownTypes types, INamedTypeSymbol? within)
         {
-            var keys = new IdempotencyKeys(invocation, scope, settings, compilation, within);
+            var keys = new IdempotencyKeys(invocation, scope, settings, compilation, types, within);
             if (kind == NonIdempotentKind.OrderPost)
                 keys.CollectHttp(request);
             else
@@ -96,30 +98,34 @@ namespace Guard.Analyzers
 
         private void CollectHttp(HttpRequestInfo? request)
         {
-            var name = _invocation.TargetMethod.Name;
-            if (name is "PostAsync" or "PostAsJsonAsync")
+            if (request != null)
             {
-                AddQuery(NonIdempotentCalls.Argument(_invocation, "requestUri"));
-                if (name == "PostAsJsonAsync")
+                foreach (var argument in request.Creation.Arguments)
                 {
-                    AddObject(NonIdempotentCalls.Argument(_invocation, "value"));
+                    if (argument.Parameter?.Name == "requestUri")
+                        AddQuery(argument.Value);
                 }
-                else if (NonIdempotentCalls.Argument(_invocation, "content") is { } content &&
-                         OperationTree.Unwrap(content) is IInvocationOperation { TargetMethod.Name: "Create", TargetMethod.ContainingType.Name: "JsonContent" } json &&
-                         json.Arguments.Length > 0)
-                {
-                    AddObject(json.Arguments[0].Value);
-                }
+                AddHeaders(request);
                 return;
             }
-            if (request is null)
-                return;
-            foreach (var argument in request.Creation.Arguments)
+            // PostAsync, PostAsJsonAsync, or a helper of the user's (client.PostAsync<T>("v2/orders", body)):
+            // the key may be in the query string, in a key argument, or in the body object.
+            var uri = HttpRequests.UriOf(_invocation, _types);
+            AddQuery(uri);
+            foreach (var argument in _invocation.Arguments)
             {
-                if (argument.Parameter?.Name == "requestUri")
-                    AddQuery(argument.Value);
+                if (argument.ArgumentKind is ArgumentKind.DefaultValue or ArgumentKind.ParamArray || argument.Value == uri || argument.Parameter is null)
+                    continue;
+                if (_settings.IsKeyName(argument.Parameter.Name))
+                {
+                    AddValue(argument.Value, argument.Parameter.Name);
+                    continue;
+                }
+                var value = OperationTree.Unwrap(argument.Value);
+                if (value is IInvocationOperation { TargetMethod.Name: "Create", TargetMethod.ContainingType.Name: "JsonContent" } json && json.Arguments.Length > 0)
+                    value = json.Arguments[0].Value;
+                AddObject(value);
             }
-            AddHeaders(request);
         }
 
         /// <summary>A key value: judged by where it is made.</summary>

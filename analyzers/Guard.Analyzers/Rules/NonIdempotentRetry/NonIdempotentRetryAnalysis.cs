@@ -30,12 +30,17 @@ namespace Guard.Analyzers
 
         private string Consequence()
         {
-            var isOrder = Kind != NonIdempotentKind.DeclaredMethod;
+            var isOrder = Kind is NonIdempotentKind.OrderMethod or NonIdempotentKind.OrderPost;
             var key = Kind == NonIdempotentKind.OrderMethod ? "client order id" : "idempotency key";
             var server = isOrder ? "exchange" : "server";
             if (KeyMadePerAttempt)
                 return $"its {key} is created inside the retried code, so each attempt sends a new one and the {server} cannot recognise the retry; create it once, before the first attempt";
-            var effect = isOrder ? "the order reached the exchange and only the response was lost, the retry places a second order" : "the request reached the server and only the response was lost, the retry runs it twice";
+            var effect = Kind switch
+            {
+                NonIdempotentKind.OrderMethod or NonIdempotentKind.OrderPost => "the order reached the exchange and only the response was lost, the retry places a second order",
+                NonIdempotentKind.FundsMethod => "the request reached the server and only the response was lost, the retry " + OperationNames.Classify(Invocation.TargetMethod.Name).Again,
+                _ => "the request reached the server and only the response was lost, the retry runs it twice",
+            };
             var article = Kind == NonIdempotentKind.OrderMethod ? "a" : "an";
             return $"if {effect}; create {article} {key} once, before the first attempt, and send it with every attempt";
         }
@@ -55,7 +60,7 @@ namespace Guard.Analyzers
             // A request message built before the retry cannot be sent twice: HttpClient throws on the second attempt.
             if (request?.Local != null && scope.Source != RetrySource.Handler && !scope.ContainsDeclarationOf(request.Local))
                 return null;
-            var key = IdempotencyKeys.Judge(invocation, kind, request, scope, settings, guard.Compilation, containingSymbol.ContainingType);
+            var key = IdempotencyKeys.Judge(invocation, kind, request, scope, settings, guard.Compilation, guard.Types, containingSymbol.ContainingType);
             return key.State is KeyState.Missing or KeyState.Inside ? new NonIdempotentRetryFinding(invocation, kind, scope, key) : null;
         }
     }

@@ -39,6 +39,21 @@ namespace Guard.Analyzers
         /// </summary>
         public bool HasRetryingMessageHandler { get; private set; }
 
+        private readonly HashSet<INamedTypeSymbol> _retryingHandlers = new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+
+        /// <summary>A message handler type of this compilation (or one deriving from it) whose SendAsync retries through Polly.</summary>
+        public bool IsRetryingHandler(ITypeSymbol? type)
+        {
+            if (_retryingHandlers.Count == 0)
+                return false;
+            for (var current = type as INamedTypeSymbol; current != null; current = current.BaseType)
+            {
+                if (_retryingHandlers.Contains(current.OriginalDefinition))
+                    return true;
+            }
+            return false;
+        }
+
         public bool IsResilientTypedClient(ITypeSymbol type) => HasName(_typedClientNames, type);
 
         public bool IsTypedClientRetryingUnsafe(ITypeSymbol type) => HasName(_typedClientNamesRetryingUnsafe, type);
@@ -104,7 +119,7 @@ namespace Guard.Analyzers
                         index.AddRegistration(invocation, name, resilient: false, Model);
                     else if (hasExecute && PollyNames.ExecuteMethods.Contains(name))
                     {
-                        var inHandler = !index.HasRetryingMessageHandler && IsInSendOverride(invocation);
+                        var inHandler = IsInSendOverride(invocation);
                         if (inHandler || HasMethodGroupArgument(invocation) || DelegateParametersRunBy(invocation).Owner != null)
                             index.AddExecute(invocation, Model(), types, inHandler, cancellationToken);
                     }
@@ -205,7 +220,10 @@ namespace Guard.Analyzers
             if (inHandler && model.GetEnclosingSymbol(invocation.SpanStart, cancellationToken)?.ContainingType is { } handler &&
                 KnownTypes.IsOrDerivesFrom(handler, types.HttpMessageHandler) &&
                 PipelineFacts.Of(model.GetOperation(member.Expression, cancellationToken)).MayRetry)
+            {
                 HasRetryingMessageHandler = true;
+                _retryingHandlers.Add(handler.OriginalDefinition);
+            }
             foreach (var argument in invocation.ArgumentList.Arguments)
             {
                 if (argument.Expression is not (SimpleNameSyntax or MemberAccessExpressionSyntax))

@@ -32,7 +32,7 @@ namespace Guard.Analyzers
         public static ClientResilience Of(IOperation? client, INamedTypeSymbol? containingType, CompilationIndex index)
         {
             if (CreatedDirectly(client) is { } creations)
-                return HasRetryingHandler(creations, client!.SemanticModel) ? ClientResilience.RetriesAllMethods : ClientResilience.None;
+                return HasRetryingHandler(creations, client!.SemanticModel, index) ? ClientResilience.RetriesAllMethods : ClientResilience.None;
             if (index.AllClientsResilient)
                 return index.AllClientsRetryUnsafe ? ClientResilience.RetriesAllMethods : ClientResilience.RetriesSafeMethods;
             if (containingType != null && index.IsResilientTypedClient(containingType))
@@ -135,11 +135,17 @@ namespace Guard.Analyzers
         /// or a handler of the user's whose name says it retries, in every creation (read from the text of the
         /// arguments, and of the initializer of a handler passed by name).
         /// </summary>
-        private static bool HasRetryingHandler(IReadOnlyList<BaseObjectCreationExpressionSyntax> creations, SemanticModel? model)
+        private static bool HasRetryingHandler(IReadOnlyList<BaseObjectCreationExpressionSyntax> creations, SemanticModel? model, CompilationIndex index)
         {
             foreach (var creation in creations)
             {
-                if (creation.ArgumentList is not { Arguments.Count: > 0 } arguments || !HandlerMentionsRetry(arguments.Arguments[0].Expression, model))
+                if (creation.ArgumentList is not { Arguments.Count: > 0 } arguments)
+                    return false;
+                var handler = arguments.Arguments[0].Expression;
+                // A handler type of this compilation that retries through Polly, whatever it is called.
+                if (index.IsRetryingHandler(model != null && model.SyntaxTree == handler.SyntaxTree ? model.GetTypeInfo(handler).Type : null))
+                    continue;
+                if (!HandlerMentionsRetry(handler, model))
                     return false;
             }
             return true;

@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -15,6 +16,8 @@ namespace Guard.Analyzers
         /// method that runs its delegate parameter through Polly.
         /// </summary>
         RetryWrapper,
+        /// <summary>The method calls itself again on failure: from a catch, or with a retry count passed down.</summary>
+        Recursion,
     }
 
     /// <summary>The retry an operation runs inside, if any, and the operation that bounds it.</summary>
@@ -84,6 +87,8 @@ namespace Guard.Analyzers
                         return new RetryRegion(RetryKind.RetryLoop, loop, null, PipelineFacts.Unknown);
                 }
             }
+            if (!crossedLambda && containingSymbol is IMethodSymbol self && RecursesOnFailure(OperationTree.Root(operation), self))
+                return new RetryRegion(RetryKind.Recursion, null, null, PipelineFacts.Unknown);
             if (containingSymbol is IMethodSymbol method)
             {
                 var whole = FromMethod(method, null, context, retryWrappers);
@@ -121,6 +126,47 @@ namespace Guard.Analyzers
             return default;
         }
 
+        /// <summary>
+        /// <c>catch (HttpRequestException) { return await PlaceAsync(order, retries - 1); }</c>: the method runs again
+        /// when an attempt fails. Found as a call to itself inside a catch, or one that passes a count down.
+        /// </summary>
+        private static bool RecursesOnFailure(IOperation root, IMethodSymbol self)
+        {
+            var definition = self.OriginalDefinition;
+            foreach (var operation in OperationTree.DescendantsOutsideLambdas(root))
+            {
+                if (operation is not IInvocationOperation call || call.TargetMethod.Name != self.Name ||
+                    !SymbolEqualityComparer.Default.Equals(call.TargetMethod.OriginalDefinition, definition))
+                    continue;
+                if (IsInCatch(call) || PassesCountDown(call))
+                    return true;
+            }
+            return false;
+        }
+
+        private static bool IsInCatch(IOperation operation)
+        {
+            for (var current = operation.Parent; current != null; current = current.Parent)
+            {
+                if (current is ICatchClauseOperation)
+                    return true;
+            }
+            return false;
+        }
+
+        private static bool PassesCountDown(IInvocationOperation call)
+        {
+            foreach (var argument in call.Arguments)
+            {
+                if (OperationTree.Unwrap(argument.Value) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract } binary &&
+                    OperationTree.Unwrap(binary.LeftOperand) is IParameterReferenceOperation parameter &&
+                    binary.RightOperand.ConstantValue is { HasValue: true, Value: 1 } &&
+                    parameter.Parameter.Type.SpecialType == SpecialType.System_Int32)
+                    return true;
+            }
+            return false;
+        }
+
         public static bool IsRetryWrapper(IMethodSymbol method, MethodNameList retryWrappers)
         {
             var definition = method.ReducedFrom ?? method.OriginalDefinition;
@@ -148,10 +194,121 @@ namespace Guard.Analyzers
                     return false;
             }
             if (tryOperation is null)
-                return false;
+                return IsCountedResend(loop);
             if (!AnyCatchFallsThrough(tryOperation))
                 return false;
             return ExitsOnSuccess(loop, tryOperation);
+        }
+
+        /// <summary>
+        /// A retry written without a try: an attempt counter that the loop increments and tests, a way out on
+        /// success (a break or return), and a pause or a continue between attempts:
+        /// <c>while (true) { var r = await Send(); if (r.IsSuccessStatusCode) return r; if (++n &gt; 3) throw ...; await Task.Delay(d); }</c>,
+        /// <c>do { ... } while (!ok &amp;&amp; tries++ &lt; 3)</c>. A paging or batch loop has no pause and is not one.
+        /// </summary>
+        private static bool IsCountedResend(ILoopOperation loop)
+        {
+            var hasExit = false;
+            var paces = false;
+            var counters = new System.Collections.Generic.List<ILocalSymbol>();
+            foreach (var operation in LoopBodyOperations(loop))
+            {
+                switch (operation)
+                {
+                    case IReturnOperation { Kind: OperationKind.Return }:
+                        hasExit = true;
+                        break;
+                    case IBranchOperation { BranchKind: BranchKind.Break } branch when SymbolEqualityComparer.Default.Equals(branch.Target, loop.ExitLabel):
+                        hasExit = true;
+                        break;
+                    case IBranchOperation { BranchKind: BranchKind.Continue } branch when SymbolEqualityComparer.Default.Equals(branch.Target, loop.ContinueLabel):
+                        paces = true;
+                        break;
+                    case IInvocationOperation invocation when IsPause(invocation.TargetMethod.Name):
+                        paces = true;
+                        break;
+                    case IIncrementOrDecrementOperation { Target: ILocalReferenceOperation counter }:
+                        counters.Add(counter.Local);
+                        break;
+                    case ICompoundAssignmentOperation { Target: ILocalReferenceOperation counter }:
+                        counters.Add(counter.Local);
+                        break;
+                }
+            }
+            if (counters.Count == 0 || !paces)
+                return false;
+            // A counted loop whose condition is the counter and nothing else is a batch unless something leaves early.
+            if (!hasExit && !ConditionReadsMoreThanCounters(loop, counters))
+                return false;
+            foreach (var counter in counters)
+            {
+                if (ConditionReads(loop, counter) || IsTestedInBody(loop, counter))
+                    return true;
+            }
+            return false;
+        }
+
+        private static bool IsPause(string name) =>
+            name is "Delay" or "Sleep" or "WaitAsync" || name.IndexOf("Backoff", System.StringComparison.Ordinal) >= 0 ||
+            name.IndexOf("Delay", System.StringComparison.Ordinal) >= 0;
+
+        /// <summary>The loop's body, condition and increments, without entering lambdas or local functions (code that runs later).</summary>
+        private static System.Collections.Generic.IEnumerable<IOperation> LoopBodyOperations(ILoopOperation loop)
+        {
+            var roots = new System.Collections.Generic.List<IOperation> { loop.Body };
+            if (loop is IForLoopOperation forLoop)
+                roots.AddRange(forLoop.AtLoopBottom);
+            if (loop is IWhileLoopOperation { Condition: { } condition })
+                roots.Add(condition);
+            foreach (var root in roots)
+            {
+                foreach (var operation in OperationTree.DescendantsOutsideLambdas(root))
+                    yield return operation;
+            }
+        }
+
+        private static bool ConditionReadsMoreThanCounters(ILoopOperation loop, System.Collections.Generic.List<ILocalSymbol> counters)
+        {
+            var condition = loop switch
+            {
+                IWhileLoopOperation whileLoop => whileLoop.Condition,
+                IForLoopOperation forLoop => forLoop.Condition,
+                _ => null,
+            };
+            if (condition is null)
+                return false;
+            foreach (var node in condition.DescendantsAndSelf())
+            {
+                if (node is ILocalReferenceOperation reference && !counters.Contains(reference.Local, SymbolEqualityComparer.Default))
+                    return true;
+                if (node is IPropertyReferenceOperation or IInvocationOperation)
+                    return true;
+            }
+            return false;
+        }
+
+        /// <summary><c>if (attempt &gt;= max) throw/break/return</c> in the body.</summary>
+        private static bool IsTestedInBody(ILoopOperation loop, ILocalSymbol counter)
+        {
+            foreach (var operation in loop.Body.Descendants())
+            {
+                if (operation is not IConditionalOperation conditional)
+                    continue;
+                var reads = false;
+                foreach (var node in conditional.Condition.DescendantsAndSelf())
+                {
+                    if (node is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, counter))
+                        reads = true;
+                }
+                if (!reads)
+                    continue;
+                foreach (var node in conditional.WhenTrue.DescendantsAndSelf())
+                {
+                    if (node is IThrowOperation or IReturnOperation or IBranchOperation { BranchKind: BranchKind.Break })
+                        return true;
+                }
+            }
+            return false;
         }
 
         private static bool AnyCatchFallsThrough(ITryOperation tryOperation)
@@ -184,15 +341,39 @@ namespace Guard.Analyzers
                 if (descendant is ISimpleAssignmentOperation { Target: ILocalReferenceOperation flag } && ConditionReads(loop, flag.Local))
                     return true;
             }
-            // while (true) { try { ... } catch { ... continue; } break; }
+            // while (true) { try { ... } catch { ... continue; } break; }, and the conditional form of a hand-written
+            // retry: try { r = await Send(); } catch (Exception e) { error = e; } if (!ShouldRetry(r, error)) break;
             if (tryOperation.Parent is IBlockOperation block && block.Parent == loop)
             {
                 var index = block.Operations.IndexOf(tryOperation);
                 for (var i = index + 1; i < block.Operations.Length; i++)
                 {
-                    if (block.Operations[i] is IReturnOperation or IBranchOperation { BranchKind: BranchKind.Break })
+                    if (LeavesLoop(block.Operations[i], loop))
                         return true;
                 }
+            }
+            return false;
+        }
+
+        /// <summary>A return, or a break out of this loop, in the statement (conditional ones included, lambdas and inner loops excluded).</summary>
+        private static bool LeavesLoop(IOperation statement, ILoopOperation loop)
+        {
+            var stack = new System.Collections.Generic.Stack<IOperation>();
+            stack.Push(statement);
+            while (stack.Count > 0)
+            {
+                var current = stack.Pop();
+                switch (current)
+                {
+                    case IReturnOperation { Kind: OperationKind.Return }:
+                        return true;
+                    case IBranchOperation { BranchKind: BranchKind.Break } branch when SymbolEqualityComparer.Default.Equals(branch.Target, loop.ExitLabel):
+                        return true;
+                    case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                        continue;
+                }
+                foreach (var child in current.ChildOperations)
+                    stack.Push(child);
             }
             return false;
         }

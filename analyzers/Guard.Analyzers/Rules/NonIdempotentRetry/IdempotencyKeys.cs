@@ -191,7 +191,17 @@ namespace Guard.Analyzers
                 return;
             if (!_scope.ContainsDeclarationOf(owner))
             {
-                // Built before the retry and only passed in: assume its key was set there (precision first).
+                // Built in view, in this method before the retry, and nothing sets its key: judged by its creation
+                // (no fix: the creation is outside the retry). Anything else from outside is assumed to carry its key.
+                if (owner is ILocalSymbol outer && BuiltInViewUntouched(outer) is { } creation)
+                {
+                    _examined.Add(outer);
+                    var first = _sites.Count;
+                    AddCreation(creation, keyMember);
+                    for (var i = first; i < _sites.Count; i++)
+                        _sites[i] = new KeySite(_sites[i].State);
+                    return;
+                }
                 _sites.Add(new KeySite(KeyState.Outside));
                 return;
             }
@@ -203,6 +213,32 @@ namespace Guard.Analyzers
                 return;
             }
             _sites.Add(new KeySite(KeyState.Unknown));
+        }
+
+        /// <summary>
+        /// <c>var order = new OrderRequest { ... };</c> in this method, never assigned again, with no member of it
+        /// written and not handed to any other call (which might set its key): its creation says all.
+        /// </summary>
+        private IObjectCreationOperation? BuiltInViewUntouched(ILocalSymbol local)
+        {
+            var declarator = OperationTree.FindDeclarator(_root, local);
+            if (declarator?.GetVariableInitializer()?.Value is not { } initializer || OperationTree.Unwrap(initializer) is not IObjectCreationOperation creation)
+                return null;
+            foreach (var operation in _root.Descendants())
+            {
+                switch (operation)
+                {
+                    case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } when SymbolEqualityComparer.Default.Equals(target.Local, local):
+                        return null;
+                    case ISimpleAssignmentOperation { Target: IMemberReferenceOperation { Instance: { } instance } } when OperationTree.ReferencedSymbol(instance) is ILocalSymbol written && SymbolEqualityComparer.Default.Equals(written, local):
+                        return null;
+                    case IArgumentOperation argument when !_invocation.Syntax.Span.Contains(argument.Syntax.Span) && OperationTree.Unwrap(argument.Value) is ILocalReferenceOperation passed && SymbolEqualityComparer.Default.Equals(passed.Local, local):
+                        return null;
+                    case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                        break;
+                }
+            }
+            return creation;
         }
 
         /// <summary>Stamp(order) or ids.Assign(order) inside the retry may set the key where Guard cannot see.</summary>
@@ -446,7 +482,8 @@ namespace Guard.Analyzers
                 };
                 if (symbol is null || !visited.Add(symbol))
                     continue;
-                if (!_examined.Contains(symbol) && _settings.KeyMemberOf(descendant.Type) != null)
+                // A resubmission that builds a new order from the failed one does not carry its key by mentioning it.
+                if (!_examined.Contains(symbol) && _scope.Source != RetrySource.Resubmission && _settings.KeyMemberOf(descendant.Type) != null)
                     return true;
                 if (symbol is ILocalSymbol local && OperationTree.FindDeclarator(_root, local)?.GetVariableInitializer()?.Value is { } initializer &&
                     Mentions(initializer, depth + 1, visited))

@@ -35,8 +35,14 @@ namespace Guard.Analyzers
         private readonly HashSet<string> _keyNames;
         private readonly ConcurrentDictionary<ITypeSymbol, ISymbol?> _keyMembers = new ConcurrentDictionary<ITypeSymbol, ISymbol?>(SymbolEqualityComparer.Default);
 
-        private NonIdempotentRetrySettings(MethodNameList nonIdempotent, MethodNameList idempotent, MethodNameList retryWrappers, HashSet<string> keyNames, ImmutableArray<string> orderSegments)
+        private readonly HashSet<string> _resubmissionPrefixes;
+
+        public bool IsResubmissionPrefix(string word) => _resubmissionPrefixes.Contains(word);
+
+        private NonIdempotentRetrySettings(MethodNameList nonIdempotent, MethodNameList idempotent, MethodNameList retryWrappers, HashSet<string> keyNames, ImmutableArray<string> orderSegments,
+            HashSet<string> resubmissionPrefixes)
         {
+            _resubmissionPrefixes = resubmissionPrefixes;
             NonIdempotentMethods = nonIdempotent;
             IdempotentMethods = idempotent;
             RetryWrappers = retryWrappers;
@@ -62,12 +68,16 @@ namespace Guard.Analyzers
                     keyNames.Add(normalized);
             }
             var segments = GuardOptions.GetList(options, tree, id, OrderPathSegmentsOption);
+            var prefixes = new HashSet<string>(Resubmissions.DefaultPrefixes, StringComparer.Ordinal);
+            foreach (var prefix in GuardOptions.GetList(options, tree, id, Resubmissions.PrefixesOption))
+                prefixes.Add(prefix.ToLowerInvariant());
             return new NonIdempotentRetrySettings(
                 new MethodNameList(GuardOptions.GetList(options, tree, id, NonIdempotentMethodsOption)),
                 new MethodNameList(GuardOptions.GetList(options, tree, id, IdempotentMethodsOption)),
                 new MethodNameList(GuardOptions.GetList(options, tree, id, RetryRegions.RetryWrappersOption)),
                 keyNames,
-                segments.IsEmpty ? DefaultOrderPathSegments : segments);
+                segments.IsEmpty ? DefaultOrderPathSegments : segments,
+                prefixes);
         }
 
         public static bool IsDefaultOrderMethodName(string name) => DefaultOrderMethodNames.Contains(name);

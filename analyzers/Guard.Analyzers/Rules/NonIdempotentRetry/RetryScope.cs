@@ -11,6 +11,10 @@ namespace Guard.Analyzers
         PollyMethodGroup,
         Loop,
         Wrapper,
+        /// <summary>The method calls itself again when an attempt fails.</summary>
+        Recursion,
+        /// <summary>A method or loop that sends again what failed before: ResubmitAsync, foreach (var o in failedOrders).</summary>
+        Resubmission,
         /// <summary>An HttpClient whose registration adds a resilience handler that retries POST.</summary>
         Handler,
     }
@@ -60,6 +64,8 @@ namespace Guard.Analyzers
             RetrySource.PollyMethodGroup => "by Polly (the method is passed to Execute)",
             RetrySource.Loop => "in a retry loop",
             RetrySource.Wrapper => "by the retry wrapper '" + WrapperName + "'",
+            RetrySource.Recursion => "by '" + WrapperName + "' calling itself again when an attempt fails",
+            RetrySource.Resubmission => "as a resubmission " + WrapperName,
             _ => "by the HttpClient's resilience handler",
         };
 
@@ -74,6 +80,8 @@ namespace Guard.Analyzers
                 {
                     case RetryKind.RetryLoop:
                         return new RetryScope(RetrySource.Loop, body, span, region.Boundary, null);
+                    case RetryKind.Recursion:
+                        return new RetryScope(RetrySource.Recursion, body, span, null, containingSymbol.Name);
                     case RetryKind.Polly:
                         var source = region.Executor is null ? RetrySource.PollyMethodGroup
                             : IsPipeline(region.Executor, guard.Types) ? RetrySource.PollyPipeline : RetrySource.PollyPolicy;
@@ -83,7 +91,18 @@ namespace Guard.Analyzers
                         return new RetryScope(RetrySource.Wrapper, body, span, region.Executor, name);
                 }
             }
-            if (isHttpPost && ResilientClients.Of(OutboundCalls.GetClientOperation(invocation), containingSymbol.ContainingType, guard.Index) == ClientResilience.RetriesAllMethods)
+            var resubmission = Resubmissions.Find(invocation, containingSymbol, settings);
+            if (resubmission != null)
+            {
+                var body = resubmission is IForEachLoopOperation loop ? loop.Body : OperationTree.Root(invocation);
+                return new RetryScope(RetrySource.Resubmission, body, BodySpan(body), resubmission is IForEachLoopOperation ? resubmission : null,
+                    resubmission is IForEachLoopOperation each ? "in the loop over '" + each.Collection.Syntax + "'" : "in '" + containingSymbol.Name + "'");
+            }
+            // A POST through any method on an HttpClient (its own, an extension, a helper taking it first) whose
+            // handler retries every method.
+            var client = OutboundCalls.GetClientOperation(invocation);
+            if (isHttpPost && KnownTypes.IsOrDerivesFrom(client?.Type, guard.Types.HttpClient) &&
+                ResilientClients.Of(client, containingSymbol.ContainingType, guard.Index) == ClientResilience.RetriesAllMethods)
                 return new RetryScope(RetrySource.Handler, null, default, invocation, null);
             return null;
         }

@@ -80,7 +80,7 @@ public sealed class GcPressureDetector : IDetector
     private readonly record struct Assessment(
         DateTime From, double SpanSeconds, double PausePercent, int Collections, int Gen0, int Gen1, int Gen2, double MaxPauseMs,
         int Gen2InWindow, double Gen2SpanSeconds, double Gen2PerMinute, double Gen2WindowPausePercent, int LohGen2,
-        int Induced, double InducedSpanSeconds, double InducedPausedMs,
+        int Induced, double InducedSpanSeconds, double InducedPausedMs, int LohInPauseWindow,
         bool PausePressure, bool Gen2Pressure, bool InducedPressure, DateTime Onset)
     {
         public bool Any => PausePressure || Gen2Pressure || InducedPressure;
@@ -163,7 +163,7 @@ public sealed class GcPressureDetector : IDetector
         var span = (now - from).TotalSeconds;
         var (pausedSeconds, maxPauseMs, firstPause, _) = Paused(from, now);
         var pausePercent = span > 0 ? 100 * pausedSeconds / span : 0;
-        int collections = 0, gen0 = 0, gen1 = 0, gen2InPauseWindow = 0;
+        int collections = 0, gen0 = 0, gen1 = 0, gen2InPauseWindow = 0, lohInPauseWindow = 0;
 
         // Gen2 frequency over a whole observed window: a rate from a few collections in a short span is not evidence.
         var gen2From = Later(now.AddSeconds(-_options.Gen2WindowSeconds), observedFrom);
@@ -186,6 +186,8 @@ public sealed class GcPressureDetector : IDetector
                     case 1: gen1 += s.Count; break;
                     default: gen2InPauseWindow += s.Count; break;
                 }
+                if (s.Loh)
+                    lohInPauseWindow += s.Count;
             }
             if (s.Time >= gen2From && s.Generation >= 2 && !s.Induced)
             {
@@ -223,7 +225,7 @@ public sealed class GcPressureDetector : IDetector
             onset = i;
 
         return new Assessment(from, span, pausePercent, collections, gen0, gen1, gen2InPauseWindow, maxPauseMs,
-            gen2, gen2Span, gen2PerMinute, gen2PausePercent, lohGen2, induced, inducedSpan, inducedPausedMs,
+            gen2, gen2Span, gen2PerMinute, gen2PausePercent, lohGen2, induced, inducedSpan, inducedPausedMs, lohInPauseWindow,
             pausePressure, gen2Pressure, inducedPressure, onset);
     }
 
@@ -240,6 +242,8 @@ public sealed class GcPressureDetector : IDetector
             .Add("gen1Collections", a.Gen1)
             .Add("gen2Collections", a.Gen2)
             .Add("maxPauseMs", Math.Round(a.MaxPauseMs, 1));
+        if (a.LohInPauseWindow > 0)
+            evidence.Add("lohTriggeredCollections", a.LohInPauseWindow);
         if (a.Gen2Pressure)
         {
             // A rate only over a whole observed window.
@@ -281,7 +285,8 @@ public sealed class GcPressureDetector : IDetector
             advice.Append("Allocate less on the hot path (the most allocated types are listed, from allocation sampling): reuse buffers and objects, avoid LINQ, closures and boxing in loops; "
                 + "a large live object graph makes every collection slower, so bound caches. Server GC shortens pauses on multi-core machines at the cost of memory. ");
         // Named only when the large object heap drives the gen2 collections, not for one large allocation at startup.
-        if (a.Gen2Pressure && a.LohGen2 >= 2 && a.LohGen2 * 2 >= a.Gen2InWindow)
+        if ((a.Gen2Pressure && a.LohGen2 >= 2 && a.LohGen2 * 2 >= a.Gen2InWindow)
+            || (a.PausePressure && a.LohInPauseWindow >= 2 && a.LohInPauseWindow * 2 >= a.Gen2))
             advice.Append("Temporary arrays or strings of 85,000 bytes or more land on the large object heap and force gen2 collections: rent them from ArrayPool<T>.Shared or reuse them.");
 
         return new Finding

@@ -323,6 +323,7 @@ public static class Program
                 s_garbage = new byte[256 * 1024];
             Thread.Sleep(400);
         }
+        Console.WriteLine($"collections gen2={GC.CollectionCount(2)} in {clock.Elapsed.TotalSeconds:0} s");
     }
 
     // Thousands of timers and a steady stream of async file and socket I/O: high rates of pool work, all of it short.

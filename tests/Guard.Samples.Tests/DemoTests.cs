@@ -52,7 +52,7 @@ public partial class DemoTests(DemoTests.Artifacts artifacts) : IClassFixture<De
         File.WriteAllText(fake, $$"""
             #!/usr/bin/env bash
             [ "$1" = attach ] && [ "$3" = --duration ] || exit 2
-            if [ "${5:-}" = json ]; then
+            if [ "${5:-}" = --format ] && [ "${6:-}" = json ]; then
               echo $$ > '{{guardPidFile}}'
               sleep 1
               printf '{"kind":"gc-pressure","severity":"critical","pid":%s,"process":"TradingBot","time":"2026-01-01T00:00:01Z","since":"2026-01-01T00:00:00Z","message":"stand-in finding","advice":"none"}\n' "$2"

@@ -4,14 +4,16 @@
 #  1. builds samples/TradingBot with Guard's analyzers and lists the GRD warnings of the build;
 #  2. packs the guard tool and installs it into a local folder (dotnet tool install --tool-path);
 #  3. starts the sample exchange on 127.0.0.1 and the bot with --scenario <scenario>;
-#  4. attaches guard to the bot and shows the finding as soon as guard reports it.
+#  4. attaches guard to the bot and shows the finding as soon as guard reports it: first as text, the way a person
+#     sees it at a terminal, then the same finding as JSON (--format json), the way CI and scripts read it.
 #
 # Scenarios: gc (default: GC pressure, found in seconds), starve (thread-pool starvation), leak (a memory leak of
-# about 4 MB/s; leaks take longest to prove). Exit code: 0 when guard reports the finding the scenario causes,
+# about 4 MB/s; a leak is only suspected once its growth outlasts the longest cache cycle guard tolerates, 150 s).
+# Exit code: 0 when guard reports the finding the scenario causes,
 # 1 when it reports none in time, 2 on an error. Everything the script starts is stopped when it ends.
 #
 # Environment: GUARD_DEMO_ARTIFACTS  build output, logs and the installed tool (default: artifacts/demo)
-#              GUARD_DEMO_DURATION   seconds guard watches the bot (default: 60 for gc and starve, 240 for leak)
+#              GUARD_DEMO_DURATION   seconds guard watches the bot (default: 60 for gc and starve, 300 for leak)
 #              GUARD_DEMO_GUARD      a guard command to use instead of packing one from runtime/Guard.Cli
 set -uo pipefail
 
@@ -24,7 +26,7 @@ scenario="${1:-gc}"
 case "$scenario" in
   gc) expected=gc-pressure; duration=60 ;;
   starve) expected=threadpool-starvation; duration=60 ;;
-  leak) expected=memory-leak; duration=240 ;;
+  leak) expected=memory-leak; duration=300 ;;
   -h | --help) usage; exit 0 ;;
   *) usage >&2; exit 2 ;;
 esac
@@ -192,31 +194,54 @@ wait_for_line 60 "$bot_pid" "$logs/bot.log" '/^TradingBot started/p' >/dev/null 
   die 2 "the bot did not start (log: $logs/bot.log)"
 echo "  bot pid $bot_pid"
 
-step "guard attach $bot_pid --duration $duration --format json"
+# Two sessions on the bot at once (EventPipe allows several): the text a person reads at a terminal, shown first,
+# and the JSON a machine reads, shown after it; the JSON one decides when the expected finding is out.
+step "guard attach $bot_pid --duration $duration    (text, as a person sees it)"
+text="$logs/guard.txt"
 findings="$logs/findings.jsonl"
-: >"$findings"
+: >"$text"; : >"$findings"
+"$guard" attach "$bot_pid" --duration "$duration" >"$text" 2>"$logs/guard-text.err" </dev/null &
+text_pid=$!
+started+=("$text_pid")
 "$guard" attach "$bot_pid" --duration "$duration" --format json >"$findings" 2>"$logs/guard.err" </dev/null &
 guard_pid=$!
 started+=("$guard_pid")
-shown=0 reported=0 found='' ticks=0
+text_shown=0 found='' ticks=0 settle=0
 while :; do
   while IFS= read -r line; do
-    shown=$((shown + 1))
-    case "$line" in *'"kind":'*) ;; *) continue ;; esac
-    reported=$((reported + 1))
-    kind="$(json_field kind "$line")"
-    printf '  %s%s %s%s: %s\n' "$bold" "$(json_field severity "$line")" "$kind" "$reset" "$(json_field message "$line")"
-    advice="$(json_field advice "$line")"
-    [ -n "$advice" ] && printf '    advice: %s\n' "$advice"
-    printf '    %s%s%s\n' "$dim" "$line" "$reset"
-    [ "$kind" = "$expected" ] && found=yes
-  done < <(tail -n +$((shown + 1)) "$findings")
-  [ -n "$found" ] && break
-  running "$guard_pid" || break
+    text_shown=$((text_shown + 1))
+    printf '  %s\n' "$line"
+  done < <(tail -n +$((text_shown + 1)) "$text")
+  if [ -z "$found" ] && grep -q "\"kind\":\"$expected\"" "$findings" 2>/dev/null; then found=yes; fi
+  # Once found, a moment for the text block of the same finding (the two sessions see it within a second or so).
+  if [ -n "$found" ]; then
+    grep -q " $expected in " "$text" 2>/dev/null && break
+    running "$text_pid" || break
+    ((settle >= 15 * 5)) && break
+    settle=$((settle + 1))
+  fi
+  running "$guard_pid" || [ -n "$found" ] || break
   # guard bounds itself with --duration; this is the bound should it not.
   ((ticks >= (duration + 60) * 5)) && break
   sleep 0.2; ticks=$((ticks + 1))
 done
+while IFS= read -r line; do printf '  %s\n' "$line"; done < <(tail -n +$((text_shown + 1)) "$text")
+# SIGTERM is a clean stop: guard ends the session and prints its summary line.
+if running "$text_pid"; then
+  kill -TERM "$text_pid" 2>/dev/null
+  for ((waited = 0; waited < 25; waited++)); do running "$text_pid" || break; sleep 0.2; done
+fi
+grep '^guard: watched' "$logs/guard-text.err" 2>/dev/null | sed "s/^/  $dim/; s/\$/$reset/"
+
+step "The same session as JSON: guard attach $bot_pid --duration $duration --format json"
+reported=0
+while IFS= read -r line; do
+  case "$line" in *'"kind":'*) ;; *) continue ;; esac
+  reported=$((reported + 1))
+  kind="$(json_field kind "$line")"
+  printf '  %s%s %s%s: %s\n' "$bold" "$(json_field severity "$line")" "$kind" "$reset" "$(json_field message "$line")"
+  printf '    %s%s%s\n' "$dim" "$line" "$reset"
+done <"$findings"
 
 if [ -n "$found" ]; then
   kill -TERM "$guard_pid" 2>/dev/null

@@ -68,13 +68,15 @@ internal static class AttachCommand
             using (session)
             {
                 session.StatusUpdated += status => reporter.Status(status, pipeline.Pid, pipeline.ProcessName);
-                reporter.Info($"watching {target}" + (settings.Duration is { } d ? $" for {d.TotalSeconds:0} s" : "") + "; Ctrl+C to stop");
+                session.Notice += reporter.Info;
+                reporter.Info($"watching {target}" + (settings.Duration is { } d ? $" for {d.TotalSeconds:0.#} s" : "") + "; Ctrl+C to stop");
                 var end = session.Run(cancellation.Token);
 
                 if (session.EventsLost > 0)
                     reporter.Info($"the runtime dropped {session.EventsLost} events (buffer full); figures may be understated");
                 reporter.Summary(target);
-                if (end == SessionEnd.TargetExited)
+                // SIGTERM or the duration racing the target's exit: guard was asked to stop, and it did.
+                if (end == SessionEnd.TargetExited && !cancellation.Token.IsCancellationRequested)
                 {
                     // Findings stand; without any, the watch was cut short, which is not a clean result.
                     var exitCode = reporter.ExitCode(GuardCommandLine.ExitError);

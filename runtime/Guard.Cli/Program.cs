@@ -34,7 +34,17 @@ internal static class GuardCommandLine
     public static int Invoke(string[] args)
     {
         // "@file" is an ordinary argument for `guard run -- tool @file`, not a response file.
-        var parse = Build().Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        ParseResult parse;
+        try
+        {
+            parse = Build().Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        }
+        catch (Exception e)
+        {
+            // A validator or parser that throws is a bug, but the user still gets one line and exit code 2.
+            Console.Error.WriteLine($"guard: cannot read the command line: {OneLine(e.Message)}");
+            return ExitError;
+        }
         if (parse.Errors.Count > 0)
         {
             var verb = parse.CommandResult.Command is RootCommand ? "" : " " + parse.CommandResult.Command.Name;

@@ -109,6 +109,7 @@ internal static class RunCommand
         using (session)
         {
             session.StatusUpdated += status => reporter.Status(status, pipeline.Pid, pipeline.ProcessName);
+            session.Notice += reporter.Info;
             // Processes the command starts inherit the variable; they must not wait for a connection nobody will make.
             TrySetEnvironment(launched.Client, ChildLauncher.DiagnosticPortsVariable, "");
             if (!TryResume(launched.Client))

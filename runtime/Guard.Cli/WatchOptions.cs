@@ -23,10 +23,23 @@ internal sealed record WatchSettings(
 /// <summary>The options `attach` and `run` share, and their conversion to <see cref="WatchSettings"/>.</summary>
 internal sealed class WatchOptions
 {
-    public Option<int?> Duration { get; } = new("--duration", "-d")
+    /// <summary>The longest --duration: 30 days (timers cannot wait much beyond 49 days, and no watch needs to).</summary>
+    public const double MaxDurationSeconds = 30 * 86400;
+
+    public Option<double?> Duration { get; } = new("--duration", "-d")
     {
-        Description = "Stop after this many seconds (default: until Ctrl+C, or until the target exits).",
+        Description = "Stop after this many seconds, fractions allowed (default: until Ctrl+C, or until the target exits).",
         HelpName = "seconds",
+        // Parsed here rather than by the default converter: a value that is not a number, or out of range, is a parse
+        // error (one line, exit 2), never an exception thrown later when a validator reads it.
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (TryParseDuration(text, out var seconds, out var error))
+                return seconds;
+            result.AddError(error);
+            return null;
+        },
     };
 
     public Option<string> Format { get; } = new Option<string>("--format", "-f")
@@ -63,11 +76,6 @@ internal sealed class WatchOptions
 
     public WatchOptions()
     {
-        Duration.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is <= 0)
-                result.AddError("--duration must be a positive number of seconds");
-        });
         Thresholds.Validators.Add(result =>
         {
             var probe = new DetectorOptions();
@@ -80,6 +88,24 @@ internal sealed class WatchOptions
                 }
             }
         });
+    }
+
+    /// <summary>A --duration value: seconds, fractions allowed, more than 0 and at most <see cref="MaxDurationSeconds"/>.</summary>
+    public static bool TryParseDuration(string text, out double seconds, out string error)
+    {
+        error = "";
+        if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out seconds)
+            || !double.IsFinite(seconds))
+        {
+            error = $"--duration needs a number of seconds, not '{text}'";
+            return false;
+        }
+        if (seconds <= 0 || seconds > MaxDurationSeconds)
+        {
+            error = $"--duration must be more than 0 and at most {MaxDurationSeconds:0} seconds (30 days), not '{text}'";
+            return false;
+        }
+        return true;
     }
 
     public void AddTo(Command command)

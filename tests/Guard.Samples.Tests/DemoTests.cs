@@ -47,12 +47,21 @@ public partial class DemoTests(DemoTests.Artifacts artifacts) : IClassFixture<De
     {
         var fake = Path.Combine(artifacts.Folder, "fake-guard.sh");
         var guardPidFile = Path.Combine(artifacts.Folder, "fake-guard.pid");
+        var textPidFile = Path.Combine(artifacts.Folder, "fake-guard-text.pid");
+        // The demo runs guard twice on the bot: text (shown first), then JSON.
         File.WriteAllText(fake, $$"""
             #!/usr/bin/env bash
-            [ "$1" = attach ] && [ "$3" = --duration ] && [ "$5" = --format ] && [ "$6" = json ] || exit 2
-            echo $$ > '{{guardPidFile}}'
-            sleep 1
-            printf '{"kind":"gc-pressure","severity":"critical","pid":%s,"process":"TradingBot","time":"2026-01-01T00:00:01Z","since":"2026-01-01T00:00:00Z","message":"stand-in finding","advice":"none"}\n' "$2"
+            [ "$1" = attach ] && [ "$3" = --duration ] || exit 2
+            if [ "${5:-}" = --format ] && [ "${6:-}" = json ]; then
+              echo $$ > '{{guardPidFile}}'
+              sleep 1
+              printf '{"kind":"gc-pressure","severity":"critical","pid":%s,"process":"TradingBot","time":"2026-01-01T00:00:01Z","since":"2026-01-01T00:00:00Z","message":"stand-in finding","advice":"none"}\n' "$2"
+            else
+              [ -z "${5+x}" ] || exit 2
+              echo $$ > '{{textPidFile}}'
+              sleep 1
+              printf '00:00:01Z CRITICAL gc-pressure in TradingBot (pid %s), since 00:00:00.0Z (1 s ago)\n  stand-in text finding\n\n' "$2"
+            fi
             exec sleep 600
             """.ReplaceLineEndings("\n"));
         if (!OperatingSystem.IsWindows())
@@ -62,6 +71,11 @@ public partial class DemoTests(DemoTests.Artifacts artifacts) : IClassFixture<De
 
         Assert.True(demo.ExitCode == 0, $"demo.sh exited with {demo.ExitCode}:\n{demo.Output}");
         Assert.Contains("critical gc-pressure: stand-in finding", demo.Output, StringComparison.Ordinal);
+        // Text first, then JSON.
+        var text = demo.Output.IndexOf("stand-in text finding", StringComparison.Ordinal);
+        Assert.True(text >= 0 && text < demo.Output.IndexOf("critical gc-pressure: stand-in finding", StringComparison.Ordinal), demo.Output);
+        var textPid = int.Parse(File.ReadAllText(textPidFile).Trim(), CultureInfo.InvariantCulture);
+        Assert.False(IsRunning(textPid), $"guard in text mode (pid {textPid}) is still running after demo.sh");
         Assert.Matches(@"GRD001\s+samples/TradingBot/ExchangeClient\.cs:\d+", demo.Output);
         var guardPid = int.Parse(File.ReadAllText(guardPidFile).Trim(), CultureInfo.InvariantCulture);
         Assert.False(IsRunning(guardPid), $"guard (pid {guardPid}) is still running after demo.sh");

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -26,7 +27,8 @@ public static class Program
     {
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("usage: Guard.TestTargets healthy|starve|starve-sync|gc|induced|leak|plateau|sawtooth|exit-soon|spawn [--delay s] [--duration s] [--rate MB/s]");
+            Console.Error.WriteLine("usage: Guard.TestTargets healthy|starve|starve-sync|gc|induced|leak|plateau|sawtooth|exit-soon|spawn"
+                + "|cache|warming|bursty|timers|web|flood [--delay s] [--duration s] [--rate MB/s] [--period s]");
             return 2;
         }
 
@@ -66,6 +68,14 @@ public static class Program
             case "leak": Leak(clock, duration, rate); break;
             case "plateau": Plateau(clock, duration, rate); break;
             case "sawtooth": Sawtooth(clock, duration, rate); break;
+            // The healthy zoo: programs that look busy, or even alarming at a glance, and are fine.
+            case "cache": PeriodicCache(clock, duration, Option(args, "--rate", 2), TimeSpan.FromSeconds(Option(args, "--period", 30))); break;
+            case "warming": Warming(clock, duration, Option(args, "--rate", 2), TimeSpan.FromSeconds(Option(args, "--period", 60))); break;
+            case "bursty": Bursty(clock, duration); break;
+            case "timers": TimersAndAsyncIo(clock, duration); break;
+            case "web": HealthyZoo.Web(clock, duration); break;
+            // Not healthy, but not a defect either: a GC event flood guard must keep up with.
+            case "flood": Flood(clock, duration); break;
             default:
                 Console.Error.WriteLine($"unknown scenario '{scenario}'");
                 return 2;
@@ -244,5 +254,178 @@ public static class Program
             Thread.Sleep(100);
         }
         GC.KeepAlive(batch);
+    }
+
+    // A cache filled at `rate` MB/s in small entries and cleared every `period`: the heap rises for a whole period, then
+    // falls back. The pattern a leak detector must not call a leak.
+    private static void PeriodicCache(Stopwatch clock, TimeSpan duration, double rate, TimeSpan period)
+    {
+        const int chunk = 4096;
+        var perTick = Math.Max(1, (int)(rate * 1024 * 1024 / chunk / 10));
+        var cache = new Dictionary<int, byte[]>();
+        var key = 0;
+        var cycle = Stopwatch.StartNew();
+        var next = clock.Elapsed;
+        while (clock.Elapsed < duration)
+        {
+            for (var i = 0; i < perTick; i++)
+            {
+                cache[key++] = new byte[chunk];
+                // Transient work beside it, as a service has: strings that die young.
+                s_garbage = new string('q', 256);
+            }
+            if (cycle.Elapsed >= period)
+            {
+                cache.Clear();
+                cache.TrimExcess();
+                cycle.Restart();
+            }
+            next += TimeSpan.FromMilliseconds(100);
+            var wait = next - clock.Elapsed;
+            if (wait > TimeSpan.Zero)
+                Thread.Sleep(wait);
+        }
+        GC.KeepAlive(cache);
+    }
+
+    // A cache that warms up slowly and plateaus: it fills at `rate` MB/s at first, slowing as it approaches a bound it
+    // reaches after about `period`; then it only replaces entries.
+    private static void Warming(Stopwatch clock, TimeSpan duration, double rate, TimeSpan period)
+    {
+        const int chunk = 4096;
+        var capacity = (int)(rate * 1024 * 1024 / chunk * period.TotalSeconds / 2);
+        var cache = new byte[capacity][];
+        var filled = 0;
+        var random = new Random(7);
+        var perTick = Math.Max(1, (int)(rate * 1024 * 1024 / chunk / 10));
+        while (clock.Elapsed < duration)
+        {
+            for (var i = 0; i < perTick; i++)
+            {
+                // A miss adds an entry while there is room; the fuller, the likelier a hit (which replaces one).
+                var slot = random.Next(capacity);
+                if (cache[slot] == null)
+                    filled++;
+                cache[slot] = new byte[chunk];
+            }
+            Thread.Sleep(100);
+        }
+        Console.WriteLine($"filled {filled}/{capacity}");
+        GC.KeepAlive(cache);
+    }
+
+    // Bursts of large temporary arrays: frequent (background) gen2 collections that are cheap, since little survives.
+    private static void Bursty(Stopwatch clock, TimeSpan duration)
+    {
+        while (clock.Elapsed < duration)
+        {
+            for (var i = 0; i < 300; i++)
+                s_garbage = new byte[256 * 1024];
+            Thread.Sleep(400);
+        }
+        Console.WriteLine($"collections gen2={GC.CollectionCount(2)} in {clock.Elapsed.TotalSeconds:0} s");
+    }
+
+    // Thousands of timers and a steady stream of async file and socket I/O: high rates of pool work, all of it short.
+    private static void TimersAndAsyncIo(Stopwatch clock, TimeSpan duration)
+    {
+        var timers = new List<Timer>();
+        for (var i = 0; i < 2000; i++)
+            timers.Add(new Timer(_ => Interlocked.Increment(ref s_ticks), null, i % 50, 25 + i % 50));
+
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var server = Task.Run(async () =>
+        {
+            while (clock.Elapsed < duration)
+            {
+                var client = await listener.AcceptTcpClientAsync().ConfigureAwait(false);
+                _ = Task.Run(async () =>
+                {
+                    using (client)
+                    {
+                        var stream = client.GetStream();
+                        var buffer = new byte[1024];
+                        int read;
+                        while ((read = await stream.ReadAsync(buffer).ConfigureAwait(false)) > 0)
+                            await stream.WriteAsync(buffer.AsMemory(0, read)).ConfigureAwait(false);
+                    }
+                });
+            }
+        });
+
+        var file = Path.Combine(Path.GetTempPath(), $"guard-target-{Environment.ProcessId}.bin");
+        var clients = new Task[8];
+        for (var c = 0; c < clients.Length; c++)
+        {
+            clients[c] = Task.Run(async () =>
+            {
+                using var client = new System.Net.Sockets.TcpClient();
+                await client.ConnectAsync(System.Net.IPAddress.Loopback, port).ConfigureAwait(false);
+                var stream = client.GetStream();
+                var payload = new byte[512];
+                var answer = new byte[512];
+                while (clock.Elapsed < duration)
+                {
+                    await stream.WriteAsync(payload).ConfigureAwait(false);
+                    var got = 0;
+                    while (got < payload.Length)
+                        got += await stream.ReadAsync(answer.AsMemory(got)).ConfigureAwait(false);
+                }
+            });
+        }
+        try
+        {
+            var data = new byte[64 * 1024];
+            while (clock.Elapsed < duration)
+            {
+                using (var writer = new FileStream(file, FileMode.Create, FileAccess.Write, FileShare.None, 4096, useAsync: true))
+                    writer.WriteAsync(data).AsTask().Wait();
+                using (var reader = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.None, 4096, useAsync: true))
+                    _ = reader.ReadAsync(data).AsTask().Result;
+                Thread.Sleep(5);
+            }
+            Task.WaitAll(clients, TimeSpan.FromSeconds(5));
+        }
+        finally
+        {
+            listener.Stop();
+            File.Delete(file);
+            foreach (var timer in timers)
+                timer.Dispose();
+        }
+        Console.WriteLine($"ticks {s_ticks}");
+    }
+
+    private static int s_ticks;
+
+    internal static void Sink(int value) => s_sink += value;
+
+    // Large arrays on two threads, as fast as they go: the large object heap's budget is spent again and again and the
+    // runtime collects gen2 hundreds to thousands of times a second. Each collection is cheap; the events are many.
+    private static int FloodArrayBytes = 90_000;
+
+    private static void Flood(Stopwatch clock, TimeSpan duration)
+    {
+        if (Environment.GetEnvironmentVariable("GUARD_FLOOD_BYTES") is { } bytes)
+            FloodArrayBytes = int.Parse(bytes, CultureInfo.InvariantCulture);
+        var threads = new Thread[2];
+        for (var t = 0; t < threads.Length; t++)
+        {
+            threads[t] = new Thread(() =>
+            {
+                while (clock.Elapsed < duration)
+                    s_garbage = new byte[FloodArrayBytes];
+            }) { IsBackground = true };
+            threads[t].Start();
+        }
+        // The benchmark reads the rate it achieved from these lines.
+        while (threads.Any(t => t.IsAlive))
+        {
+            Thread.Sleep(1000);
+            Console.WriteLine($"gen2 {GC.CollectionCount(2)}");
+        }
+        Console.WriteLine($"collections gen2={GC.CollectionCount(2)}");
     }
 }

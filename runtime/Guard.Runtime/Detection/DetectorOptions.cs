@@ -25,6 +25,12 @@ public sealed class ThreadPoolStarvationOptions
 
     /// <summary>A starvation that lasts this long is escalated to critical.</summary>
     public double CriticalAfterSeconds { get; set; } = 10;
+
+    /// <summary>Completions collapsed to (nearly) zero with work queued for this long: an outage, critical at once.</summary>
+    public double CriticalStallSeconds { get; set; } = 3;
+
+    /// <summary>A backlog that would take this long to drain (or is this old) is critical.</summary>
+    public double CriticalBacklogSeconds { get; set; } = 5;
 }
 
 /// <summary>Thresholds of the GC pressure detector.</summary>
@@ -42,8 +48,14 @@ public sealed class GcPressureOptions
     /// <summary>The window over which gen2 collections are counted.</summary>
     public double Gen2WindowSeconds { get; set; } = 30;
 
-    /// <summary>Gen2 collections a minute (not induced) that count as pressure on their own.</summary>
+    /// <summary>Gen2 collections a minute (not induced), over a whole observed gen2 window, that can count as pressure.</summary>
     public double Gen2PerMinute { get; set; } = 12;
+
+    /// <summary>
+    /// Frequent gen2 collections count only when the process lost at least this share (%) of the gen2 window to GC pauses:
+    /// many cheap background collections cost the application nothing worth a page.
+    /// </summary>
+    public double Gen2PausePercent { get; set; } = 5;
 
     /// <summary>The window over which induced collections (GC.Collect) are counted.</summary>
     public double InducedWindowSeconds { get; set; } = 60;
@@ -56,13 +68,22 @@ public sealed class GcPressureOptions
 public sealed class MemoryLeakOptions
 {
     /// <summary>How far back collections are considered for the trend.</summary>
-    public double WindowSeconds { get; set; } = 300;
+    public double WindowSeconds { get; set; } = 600;
 
-    /// <summary>Collections (of any generation, at least one of them gen2) in the window before a trend is trusted.</summary>
+    /// <summary>Collections (of any generation) in the trend before it is trusted.</summary>
     public int MinCollections { get; set; } = 3;
 
-    /// <summary>The trend must span at least this long.</summary>
-    public double MinSpanSeconds { get; set; } = 10;
+    /// <summary>Gen2 collections in the trend before it is trusted: live data is only known after a full collection.</summary>
+    public int MinGen2Collections { get; set; } = 2;
+
+    /// <summary>
+    /// The trend must span at least this long before a leak is even suspected. A cache that fills and is cleared on a
+    /// cycle looks like a leak for a whole cycle; this is the longest cycle tolerated without a word (2.5 minutes).
+    /// </summary>
+    public double MinSpanSeconds { get; set; } = 150;
+
+    /// <summary>A suspected leak is confirmed when its trend has gone on this long (or kept its gains across resets).</summary>
+    public double ConfirmSpanSeconds { get; set; } = 300;
 
     /// <summary>The floor on growth: slower growth is never reported.</summary>
     public double MinGrowthMBPerMin { get; set; } = 10;
@@ -76,6 +97,7 @@ public sealed class MemoryLeakOptions
     /// <summary>Growth in the recent half of the window must keep at least this share of the overall rate (a plateau does not).</summary>
     public double MinRecentRateRatio { get; set; } = 0.7;
 
+    /// <summary>A confirmed leak growing this fast is critical; a suspected one never is.</summary>
     public double CriticalGrowthMBPerMin { get; set; } = 100;
 }
 
@@ -105,11 +127,14 @@ public sealed class DetectorOptions
         new("threadpool.sustain", "seconds of consecutive starved samples before reporting", 0, 3600, o => o.ThreadPool.SustainSeconds, (o, v) => o.ThreadPool.SustainSeconds = v),
         new("threadpool.window", "seconds over which thread injections are counted", 1, 3600, o => o.ThreadPool.WindowSeconds, (o, v) => o.ThreadPool.WindowSeconds = v),
         new("threadpool.critical-after", "seconds of starvation before it is critical", 1, 86400, o => o.ThreadPool.CriticalAfterSeconds, (o, v) => o.ThreadPool.CriticalAfterSeconds = v),
+        new("threadpool.critical-stall", "seconds of completions at (nearly) zero with work queued before starvation is critical", 0.5, 3600, o => o.ThreadPool.CriticalStallSeconds, (o, v) => o.ThreadPool.CriticalStallSeconds = v),
+        new("threadpool.critical-backlog", "seconds of backlog (queue over completion rate) that make starvation critical", 0.5, 3600, o => o.ThreadPool.CriticalBacklogSeconds, (o, v) => o.ThreadPool.CriticalBacklogSeconds = v),
         new("gc.pause", "% of wall time paused in GC over the window (warning)", 0.1, 100, o => o.Gc.PausePercentWarning, (o, v) => o.Gc.PausePercentWarning = v),
         new("gc.pause-critical", "% of wall time paused in GC over the window (critical)", 0.1, 100, o => o.Gc.PausePercentCritical, (o, v) => o.Gc.PausePercentCritical = v),
         new("gc.window", "seconds over which the GC pause share is computed", 1, 3600, o => o.Gc.WindowSeconds, (o, v) => o.Gc.WindowSeconds = v),
         new("gc.min-collections", "collections in the window before a pause share counts", 1, 1e6, o => o.Gc.MinCollections, (o, v) => o.Gc.MinCollections = (int)v),
         new("gc.gen2-per-min", "gen2 collections a minute (not induced) that count as pressure", 0.1, 1e6, o => o.Gc.Gen2PerMinute, (o, v) => o.Gc.Gen2PerMinute = v),
+        new("gc.gen2-pause", "% of the gen2 window paused before frequent gen2 collections count", 0, 100, o => o.Gc.Gen2PausePercent, (o, v) => o.Gc.Gen2PausePercent = v),
         new("gc.gen2-window", "seconds over which gen2 collections are counted", 1, 3600, o => o.Gc.Gen2WindowSeconds, (o, v) => o.Gc.Gen2WindowSeconds = v),
         new("gc.induced", "induced collections (GC.Collect) in the induced window that are reported", 1, 1e6, o => o.Gc.MinInduced, (o, v) => o.Gc.MinInduced = (int)v),
         new("gc.induced-window", "seconds over which induced collections are counted", 1, 86400, o => o.Gc.InducedWindowSeconds, (o, v) => o.Gc.InducedWindowSeconds = v),
@@ -120,7 +145,9 @@ public sealed class DetectorOptions
         new("leak.collections", "collections in the window before the trend is trusted", 2, 1e6, o => o.Leak.MinCollections, (o, v) => o.Leak.MinCollections = (int)v),
         new("leak.window", "seconds of collections the trend is fitted over", 5, 86400, o => o.Leak.WindowSeconds, (o, v) => o.Leak.WindowSeconds = v),
         new("counters.interval", "seconds between counter samples", 0.25, 10, o => o.CounterIntervalSeconds, (o, v) => o.CounterIntervalSeconds = v),
-        new("leak.min-span", "seconds the trend must span", 1, 86400, o => o.Leak.MinSpanSeconds, (o, v) => o.Leak.MinSpanSeconds = v),
+        new("leak.min-span", "seconds the trend must span before a leak is suspected (the longest cache cycle tolerated)", 1, 86400, o => o.Leak.MinSpanSeconds, (o, v) => o.Leak.MinSpanSeconds = v),
+        new("leak.confirm-span", "seconds the trend must span before a suspected leak is confirmed", 1, 86400, o => o.Leak.ConfirmSpanSeconds, (o, v) => o.Leak.ConfirmSpanSeconds = v),
+        new("leak.gen2", "gen2 collections the trend must include", 2, 1e6, o => o.Leak.MinGen2Collections, (o, v) => o.Leak.MinGen2Collections = (int)v),
     };
 
     /// <summary>Applies one `key=value` setting; false with a one-line reason when the key or value is not valid.</summary>

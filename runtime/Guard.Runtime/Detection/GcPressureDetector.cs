@@ -1,32 +1,43 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Text;
 using Guard.Runtime.Signals;
 
 namespace Guard.Runtime.Detection;
 
 /// <summary>
-/// GC pressure, from three signals: the share of wall time the process spent paused for collections (measured from the
-/// runtime's suspend/restart events, not from the time-in-gc counter), the rate of gen2 collections, and collections
-/// induced by GC.Collect. Evaluated on every pause and on every counter interval, so a window also closes when the
-/// collections stop.
+/// GC pressure: time the application loses to collections. Three rules, each judged on what it costs the process, and
+/// each saying so in its evidence (share of time paused, time paused):
+/// <list type="bullet">
+/// <item>the share of wall time the process spent paused (measured from the runtime's suspend/restart events, not from
+/// the time-in-gc counter) over a short window;</item>
+/// <item>frequent gen2 collections, counted over a whole window that has been observed (never extrapolated from a
+/// handful of collections in a few seconds), and only when they cost a measurable share of the time;</item>
+/// <item>collections induced by GC.Collect, counted as they are, with the pauses they caused.</item>
+/// </list>
+/// Evaluated at most every <see cref="EvaluateEvery"/> of target time on pauses and on every counter interval, so a
+/// window also closes when the collections stop; the windows are queues of small structs, so a flood of collections
+/// costs a loop, not an allocation per collection. When pressure has been absent for a while, a resolved record follows.
 /// </summary>
 public sealed class GcPressureDetector : IDetector
 {
+    private static readonly TimeSpan EvaluateEvery = TimeSpan.FromMilliseconds(100);
+
     private readonly GcPressureOptions _options;
     private readonly AllocationSampler? _allocations;
-    private readonly Queue<GcPauseSignal> _pauses = new();
-    private readonly Queue<GcStartSignal> _starts = new();
+    private readonly Queue<StartEntry> _starts = new();
+    private readonly Queue<PauseEntry> _pauses = new();
 
     private DateTime? _observedFrom;
     private DateTime _lastEvaluated = DateTime.MinValue;
     private double? _allocationBytesPerSecond;
+    private StartEntry? _lastStart;
 
     private bool _active;
-    private bool _reportedCritical;
+    private Severity _reportedSeverity;
     private DateTime _since;
     private DateTime _lastPressure;
+    private double _worstPausePercent;
 
     public GcPressureDetector(GcPressureOptions options, AllocationSampler? allocations = null)
     {
@@ -36,17 +47,26 @@ public sealed class GcPressureDetector : IDetector
 
     public string Kind => FindingKinds.GcPressure;
 
+    private readonly record struct StartEntry(DateTime Time, int Generation, bool Induced, bool Loh, int Count);
+
+    /// <summary>A pause (or a summary of pauses), tagged with the collection that began inside it when one did.</summary>
+    private readonly record struct PauseEntry(DateTime Start, DateTime End, int Count, double LongestMs, bool Induced);
+
     public Finding? Observe(Signal signal)
     {
         _observedFrom ??= signal.Time;
         switch (signal)
         {
             case GcStartSignal start:
-                _starts.Enqueue(start);
+                var entry = new StartEntry(start.Time, start.Generation, start.Induced, start.LargeObjectHeapTriggered, Math.Max(1, start.Count));
+                _starts.Enqueue(entry);
+                _lastStart = entry;
                 return null;
             case GcPauseSignal pause:
-                _pauses.Enqueue(pause);
-                return Evaluate(pause.Time);
+                // A collection starts while the threads are suspended: the pause that contains it is its cost.
+                var induced = _lastStart is { } last && last.Induced && last.Time >= pause.Start && last.Time <= pause.Time;
+                _pauses.Enqueue(new PauseEntry(pause.Start, pause.Time, Math.Max(1, pause.Count), pause.LongestPause.TotalMilliseconds, induced));
+                return pause.Time - _lastEvaluated >= EvaluateEvery ? Evaluate(pause.Time) : null;
             case CounterSignal { Name: RuntimeCounters.AllocationRate } rate:
                 _allocationBytesPerSecond = rate.Value / Math.Max(rate.IntervalSeconds, 0.001);
                 return Evaluate(rate.Time);
@@ -59,7 +79,8 @@ public sealed class GcPressureDetector : IDetector
 
     private readonly record struct Assessment(
         DateTime From, double SpanSeconds, double PausePercent, int Collections, int Gen0, int Gen1, int Gen2, double MaxPauseMs,
-        int Gen2InWindow, double Gen2SpanSeconds, double Gen2PerMinute, int LohGen2, int Induced, double InducedSpanSeconds,
+        int Gen2InWindow, double Gen2SpanSeconds, double Gen2PerMinute, double Gen2WindowPausePercent, int LohGen2,
+        int Induced, double InducedSpanSeconds, double InducedPausedMs, int LohInPauseWindow,
         bool PausePressure, bool Gen2Pressure, bool InducedPressure, DateTime Onset)
     {
         public bool Any => PausePressure || Gen2Pressure || InducedPressure;
@@ -76,22 +97,27 @@ public sealed class GcPressureDetector : IDetector
         if (!a.Any)
         {
             if (_active && (now - _lastPressure).TotalSeconds >= Math.Max(_options.WindowSeconds, 10))
+            {
                 _active = false;
+                return Resolved(now, a);
+            }
             return null;
         }
 
         _lastPressure = now;
+        _worstPausePercent = Math.Max(_worstPausePercent, a.PausePercent);
         var severity = a.PausePressure && a.PausePercent >= _options.PausePercentCritical ? Severity.Critical : Severity.Warning;
         if (!_active)
         {
             _active = true;
             _since = a.Onset;
-            _reportedCritical = severity == Severity.Critical;
+            _worstPausePercent = a.PausePercent;
+            _reportedSeverity = severity;
             return Report(now, severity, a);
         }
-        if (severity == Severity.Critical && !_reportedCritical)
+        if (severity == Severity.Critical && _reportedSeverity != Severity.Critical)
         {
-            _reportedCritical = true;
+            _reportedSeverity = severity;
             return Report(now, severity, a);
         }
         return null;
@@ -102,9 +128,30 @@ public sealed class GcPressureDetector : IDetector
         var keep = TimeSpan.FromSeconds(Math.Max(_options.WindowSeconds, Math.Max(_options.Gen2WindowSeconds, _options.InducedWindowSeconds)));
         while (_starts.Count > 0 && now - _starts.Peek().Time > keep)
             _starts.Dequeue();
-        while (_pauses.Count > 0 && now - _pauses.Peek().Time > TimeSpan.FromSeconds(_options.WindowSeconds))
+        while (_pauses.Count > 0 && now - _pauses.Peek().End > keep)
             _pauses.Dequeue();
         _allocations?.Trim(now);
+    }
+
+    /// <summary>Seconds paused between two times, the longest pause among them, and when the first of them began.</summary>
+    private (double Seconds, double MaxMs, DateTime? First, double InducedMs) Paused(DateTime from, DateTime to)
+    {
+        double seconds = 0, maxMs = 0, inducedMs = 0;
+        DateTime? first = null;
+        foreach (var pause in _pauses)
+        {
+            var start = Later(pause.Start, from);
+            var end = pause.End < to ? pause.End : to;
+            if (end <= start)
+                continue;
+            var overlap = (end - start).TotalSeconds;
+            seconds += overlap;
+            maxMs = Math.Max(maxMs, pause.LongestMs);
+            if (pause.Induced)
+                inducedMs += overlap * 1000;
+            first ??= pause.Start;
+        }
+        return (seconds, maxMs, first, inducedMs);
     }
 
     private Assessment Assess(DateTime now)
@@ -114,45 +161,71 @@ public sealed class GcPressureDetector : IDetector
         // Pause share over the window, or over what has been observed of it: time before the session is not known to be healthy.
         var from = Later(now.AddSeconds(-_options.WindowSeconds), observedFrom);
         var span = (now - from).TotalSeconds;
-        double pausedSeconds = 0, maxPauseMs = 0;
-        DateTime? firstPause = null;
-        foreach (var pause in _pauses)
-        {
-            var start = Later(pause.Start, from);
-            var end = pause.Time < now ? pause.Time : now;
-            if (end <= start)
-                continue;
-            pausedSeconds += (end - start).TotalSeconds;
-            maxPauseMs = Math.Max(maxPauseMs, pause.Duration.TotalMilliseconds);
-            firstPause ??= pause.Start;
-        }
+        var (pausedSeconds, maxPauseMs, firstPause, _) = Paused(from, now);
         var pausePercent = span > 0 ? 100 * pausedSeconds / span : 0;
-        var inWindow = _starts.Where(s => s.Time >= from).ToList();
-        var pausePressure = span >= Math.Min(2, _options.WindowSeconds) && inWindow.Count >= _options.MinCollections
-            && pausePercent >= _options.PausePercentWarning;
+        int collections = 0, gen0 = 0, gen1 = 0, gen2InPauseWindow = 0, lohInPauseWindow = 0;
 
-        // Gen2 rate over its own window; at least ten seconds observed, so two early collections are not a rate.
+        // Gen2 frequency over a whole observed window: a rate from a few collections in a short span is not evidence.
         var gen2From = Later(now.AddSeconds(-_options.Gen2WindowSeconds), observedFrom);
         var gen2Span = (now - gen2From).TotalSeconds;
-        var gen2 = _starts.Where(s => s.Time >= gen2From && s.Generation == 2 && !s.Induced).ToList();
-        var gen2PerMinute = gen2Span > 0 ? gen2.Count * 60 / gen2Span : 0;
-        var gen2Pressure = gen2Span >= Math.Min(10, _options.Gen2WindowSeconds) && gen2.Count >= 3 && gen2PerMinute >= _options.Gen2PerMinute;
+        int gen2 = 0, lohGen2 = 0;
+        DateTime? firstGen2 = null;
 
         var inducedFrom = Later(now.AddSeconds(-_options.InducedWindowSeconds), observedFrom);
-        var induced = _starts.Where(s => s.Time >= inducedFrom && s.Induced).ToList();
-        var inducedPressure = induced.Count >= _options.MinInduced;
+        var induced = 0;
+        DateTime? firstInduced = null;
+
+        foreach (var s in _starts)
+        {
+            if (s.Time >= from)
+            {
+                collections += s.Count;
+                switch (s.Generation)
+                {
+                    case 0: gen0 += s.Count; break;
+                    case 1: gen1 += s.Count; break;
+                    default: gen2InPauseWindow += s.Count; break;
+                }
+                if (s.Loh)
+                    lohInPauseWindow += s.Count;
+            }
+            if (s.Time >= gen2From && s.Generation >= 2 && !s.Induced)
+            {
+                gen2 += s.Count;
+                if (s.Loh)
+                    lohGen2 += s.Count;
+                firstGen2 ??= s.Time;
+            }
+            if (s.Time >= inducedFrom && s.Induced)
+            {
+                induced += s.Count;
+                firstInduced ??= s.Time;
+            }
+        }
+
+        var pausePressure = span >= Math.Min(2, _options.WindowSeconds) && collections >= _options.MinCollections
+            && pausePercent >= _options.PausePercentWarning;
+
+        var gen2PerMinute = gen2Span > 0 ? gen2 * 60 / gen2Span : 0;
+        var gen2Paused = Paused(gen2From, now).Seconds;
+        var gen2PausePercent = gen2Span > 0 ? 100 * gen2Paused / gen2Span : 0;
+        var gen2Pressure = gen2Span >= _options.Gen2WindowSeconds - 0.001 && gen2 >= 3 && gen2PerMinute >= _options.Gen2PerMinute
+            && gen2PausePercent >= _options.Gen2PausePercent;
+
+        var inducedSpan = firstInduced is { } fi ? Math.Max((now - fi).TotalSeconds, 0) : 0;
+        var inducedPausedMs = Paused(inducedFrom, now).InducedMs;
+        var inducedPressure = induced >= _options.MinInduced;
 
         var onset = now;
         if (pausePressure && firstPause is { } p && p < onset)
             onset = p;
-        if (gen2Pressure && gen2[0].Time < onset)
-            onset = gen2[0].Time;
-        if (inducedPressure && induced[0].Time < onset)
-            onset = induced[0].Time;
+        if (gen2Pressure && firstGen2 is { } g && g < onset)
+            onset = g;
+        if (inducedPressure && firstInduced is { } i && i < onset)
+            onset = i;
 
-        return new Assessment(from, span, pausePercent, inWindow.Count,
-            inWindow.Count(s => s.Generation == 0), inWindow.Count(s => s.Generation == 1), inWindow.Count(s => s.Generation == 2), maxPauseMs,
-            gen2.Count, gen2Span, gen2PerMinute, gen2.Count(s => s.LargeObjectHeapTriggered), induced.Count, (now - inducedFrom).TotalSeconds,
+        return new Assessment(from, span, pausePercent, collections, gen0, gen1, gen2InPauseWindow, maxPauseMs,
+            gen2, gen2Span, gen2PerMinute, gen2PausePercent, lohGen2, induced, inducedSpan, inducedPausedMs, lohInPauseWindow,
             pausePressure, gen2Pressure, inducedPressure, onset);
     }
 
@@ -160,6 +233,7 @@ public sealed class GcPressureDetector : IDetector
 
     private Finding Report(DateTime now, Severity severity, Assessment a)
     {
+        // Every finding carries what the collections cost: the share of time paused and the longest pause.
         var evidence = new Evidence()
             .Add("pausePercent", Math.Round(a.PausePercent, 1))
             .Add("windowSeconds", Math.Round(a.SpanSeconds, 1))
@@ -167,23 +241,39 @@ public sealed class GcPressureDetector : IDetector
             .Add("gen0Collections", a.Gen0)
             .Add("gen1Collections", a.Gen1)
             .Add("gen2Collections", a.Gen2)
-            .Add("maxPauseMs", Math.Round(a.MaxPauseMs, 1))
-            .Add("gen2PerMinute", Math.Round(a.Gen2PerMinute, 1))
-            .Add("lohTriggeredGen2", a.LohGen2)
-            .Add("inducedCollections", a.Induced);
+            .Add("maxPauseMs", Math.Round(a.MaxPauseMs, 1));
+        if (a.LohInPauseWindow > 0)
+            evidence.Add("lohTriggeredCollections", a.LohInPauseWindow);
+        if (a.Gen2Pressure)
+        {
+            // A rate only over a whole observed window.
+            evidence
+                .Add("gen2PerMinute", Math.Round(a.Gen2PerMinute, 1))
+                .Add("gen2WindowSeconds", Math.Round(a.Gen2SpanSeconds, 1))
+                .Add("gen2WindowPausePercent", Math.Round(a.Gen2WindowPausePercent, 1))
+                .Add("lohTriggeredGen2", a.LohGen2);
+        }
+        if (a.InducedPressure || a.Induced > 0)
+        {
+            evidence
+                .Add("inducedCollections", a.Induced)
+                .Add("inducedOverSeconds", Math.Round(a.InducedSpanSeconds, 1))
+                .Add("inducedPausedMs", Math.Round(a.InducedPausedMs, 1));
+        }
         if (_allocationBytesPerSecond is { } rate)
             evidence.Add("allocationMBPerSecond", Math.Round(rate / 1048576.0, 1));
 
         var parts = new List<string>();
         if (a.InducedPressure)
-            parts.Add($"GC.Collect() induced {a.Induced} collections in {a.InducedSpanSeconds:0.#} s");
+            parts.Add($"GC.Collect() induced {a.Induced} full collections in {Seconds(a.InducedSpanSeconds)}, pausing the process {a.InducedPausedMs:0.#} ms in all");
         if (a.PausePressure)
-            parts.Add($"GC paused the process {a.PausePercent:0}% of the last {a.SpanSeconds:0.#} s ({a.Collections} collections, {a.Gen2} gen2, longest pause {a.MaxPauseMs:0} ms)");
+            parts.Add($"GC paused the process {a.PausePercent:0}% of the last {Seconds(a.SpanSeconds)} ({a.Collections} collections, {a.Gen2} gen2, longest pause {a.MaxPauseMs:0} ms)");
         if (a.Gen2Pressure)
-            parts.Add($"{a.Gen2InWindow} gen2 collections in {a.Gen2SpanSeconds:0.#} s ({a.Gen2PerMinute:0.#}/min"
-                + (a.LohGen2 > 0 ? $", {a.LohGen2} triggered by the large object heap)" : ")"));
-        if (!a.PausePressure && a.PausePercent >= 1)
-            parts.Add($"{a.PausePercent:0}% of the time paused");
+            parts.Add($"{a.Gen2InWindow} gen2 collections in {a.Gen2SpanSeconds:0} s ({a.Gen2PerMinute:0.#}/min"
+                + (a.LohGen2 > 0 ? $", {a.LohGen2} triggered by the large object heap" : "")
+                + $") cost {a.Gen2WindowPausePercent:0.#}% of the time in pauses");
+        if (!a.PausePressure && !a.Gen2Pressure)
+            parts.Add($"{a.PausePercent:0.#}% of the last {Seconds(a.SpanSeconds)} paused in all");
         var message = string.Join("; ", parts);
         if (_allocationBytesPerSecond is { } r && r >= 1048576)
             message += $"; allocating {r / 1048576.0:0} MB/s";
@@ -195,7 +285,8 @@ public sealed class GcPressureDetector : IDetector
             advice.Append("Allocate less on the hot path (the most allocated types are listed, from allocation sampling): reuse buffers and objects, avoid LINQ, closures and boxing in loops; "
                 + "a large live object graph makes every collection slower, so bound caches. Server GC shortens pauses on multi-core machines at the cost of memory. ");
         // Named only when the large object heap drives the gen2 collections, not for one large allocation at startup.
-        if (a.LohGen2 >= 2 && a.LohGen2 * 2 >= a.Gen2InWindow)
+        if ((a.Gen2Pressure && a.LohGen2 >= 2 && a.LohGen2 * 2 >= a.Gen2InWindow)
+            || (a.PausePressure && a.LohInPauseWindow >= 2 && a.LohInPauseWindow * 2 >= a.Gen2))
             advice.Append("Temporary arrays or strings of 85,000 bytes or more land on the large object heap and force gen2 collections: rent them from ArrayPool<T>.Shared or reuse them.");
 
         return new Finding
@@ -210,4 +301,27 @@ public sealed class GcPressureDetector : IDetector
             Advice = advice.ToString().Trim(),
         };
     }
+
+    private Finding Resolved(DateTime now, Assessment a)
+    {
+        var evidence = new Evidence()
+            .Add("pausePercent", Math.Round(a.PausePercent, 1))
+            .Add("windowSeconds", Math.Round(a.SpanSeconds, 1))
+            .Add("worstPausePercent", Math.Round(_worstPausePercent, 1))
+            .Add("durationSeconds", Math.Round((_lastPressure - _since).TotalSeconds, 1));
+        return new Finding
+        {
+            Kind = Kind,
+            Severity = _reportedSeverity,
+            Resolved = true,
+            Time = now,
+            Since = _since,
+            Message = $"GC pressure cleared: {a.PausePercent:0.#}% of the last {Seconds(a.SpanSeconds)} paused (it was {_worstPausePercent:0}% at worst)",
+            Evidence = evidence,
+            Advice = "",
+        };
+    }
+
+    // Sub-second spans read as such, not as "0 s".
+    private static string Seconds(double seconds) => seconds < 1 ? $"{seconds * 1000:0} ms" : $"{seconds:0.#} s";
 }

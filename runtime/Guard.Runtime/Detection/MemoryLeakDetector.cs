@@ -6,14 +6,23 @@ using Guard.Runtime.Signals;
 namespace Guard.Runtime.Detection;
 
 /// <summary>
-/// A memory leak: live data that keeps rising across collections, including gen2 collections, which would have given
-/// garbage back. The series is the object bytes left after every collection. After a gen2 collection that is the live
-/// data; after an ephemeral one it is an upper bound (old garbage is not looked at). So the growth is judged at gen2
-/// collections only, from the last time the heap was at its floor up to this gen2 point: the gen2 value minus the floor
-/// value is a lower bound on how much live data grew. It is reported when that proven growth is large and fast enough,
-/// the points rise steadily (least-squares fit and R²), the recent half of the rise keeps its pace (a warming cache
-/// flattens), and the heap after this gen2 is a new high above every earlier gen2 point of the window (a sawtooth that
-/// gives memory back never is).
+/// A memory leak: live data that keeps rising across full (gen2) collections, which would have given garbage back, and
+/// keeps its gains across the process's own cycle.
+/// <para>
+/// The series is the object bytes left after every collection. After a gen2 collection that is the live data; after an
+/// ephemeral one it is an upper bound. So growth is judged at gen2 collections only, from the last time the heap was
+/// at its floor up to this gen2 point (a lower bound on how much live data grew), over at least two gen2 collections.
+/// It must be large and fast enough, rise steadily (least-squares fit and R²), keep its pace in the recent half (a
+/// warming cache flattens), and make a new high above every earlier gen2 point of the window.
+/// </para>
+/// <para>
+/// A cache that is filled and cleared on a cycle looks exactly like a leak until it is cleared. So: a trend must span
+/// <see cref="MemoryLeakOptions.MinSpanSeconds"/> before a leak is even suspected; once the heap has been seen to reset
+/// (a gen2 point far below the peak before it), the process has a cycle, and a trend must also outlast 1.5 cycles, or
+/// keep its gains across resets (each trough higher than the last). A first sighting is a warning ("suspected"); it is
+/// confirmed when the trend goes on for <see cref="MemoryLeakOptions.ConfirmSpanSeconds"/> or across two resets, and only
+/// a confirmed leak can be critical. When the heap falls back, a resolved record follows.
+/// </para>
 /// </summary>
 public sealed class MemoryLeakDetector : IDetector
 {
@@ -21,10 +30,19 @@ public sealed class MemoryLeakDetector : IDetector
 
     private readonly MemoryLeakOptions _options;
     private readonly AllocationSampler? _allocations;
+    // A queue over a list: the window is trimmed from the front by moving a head index, compacted now and then, so a
+    // stream of thousands of collections a second does not shift the whole list on every point.
     private readonly List<Point> _points = new();
+    private int _head;
+    private readonly List<Reset> _resets = new();
+    private DateTime? _firstSeen;
+    private double _peakSinceReset = double.NegativeInfinity;
+    private double _troughSinceReset = double.PositiveInfinity;
 
     private bool _reported;
-    private bool _reportedCritical;
+    private bool _confirmed;
+    private Severity _reportedSeverity;
+    private DateTime _reportedSince;
     private double _reportedFloorMB;
     private double _reportedLevelMB;
 
@@ -38,38 +56,79 @@ public sealed class MemoryLeakDetector : IDetector
 
     private readonly record struct Point(DateTime Time, double MB, bool Gen2);
 
+    /// <summary>The heap after a gen2 collection fell far below the peak before it: the process gave memory back.</summary>
+    private readonly record struct Reset(DateTime Time, double TroughMB, double PeakMB);
+
     public Finding? Observe(Signal signal)
     {
         if (signal is not GcHeapSignal heap || heap.ObjectBytes <= 0)
             return null;
 
+        _firstSeen ??= heap.Time;
         var point = new Point(heap.Time, heap.ObjectBytes / BytesPerMB, heap.Generation >= 2);
         _points.Add(point);
         var window = TimeSpan.FromSeconds(_options.WindowSeconds);
-        var drop = 0;
-        while (drop < _points.Count && point.Time - _points[drop].Time > window)
-            drop++;
-        if (drop > 0)
-            _points.RemoveRange(0, drop);
+        while (_head < _points.Count && point.Time - _points[_head].Time > window)
+            _head++;
+        if (_head > 1024 && _head * 2 > _points.Count)
+        {
+            _points.RemoveRange(0, _head);
+            _head = 0;
+        }
+        while (_resets.Count > 0 && point.Time - _resets[0].Time > window)
+            _resets.RemoveAt(0);
 
         return point.Gen2 ? Evaluate(point) : null;
     }
 
+    private void TrackResets(Point gen2)
+    {
+        // A drop of at least the growth floor and half of what was gained since the last trough.
+        var gained = _peakSinceReset - Math.Min(_troughSinceReset, _peakSinceReset);
+        if (!double.IsNegativeInfinity(_peakSinceReset) && gen2.MB <= _peakSinceReset - Math.Max(_options.MinGrowthMB, 0.5 * gained))
+        {
+            _resets.Add(new Reset(gen2.Time, gen2.MB, _peakSinceReset));
+            _peakSinceReset = gen2.MB;
+            _troughSinceReset = gen2.MB;
+            return;
+        }
+        _peakSinceReset = Math.Max(_peakSinceReset, gen2.MB);
+        _troughSinceReset = Math.Min(_troughSinceReset, gen2.MB);
+    }
+
     private Finding? Evaluate(Point gen2)
     {
-        // Memory given back since the report: the leak is over (or never was), a new one may be reported.
-        if (_reported && gen2.MB < _reportedLevelMB - Math.Max(_options.MinGrowthMB, (_reportedLevelMB - _reportedFloorMB) / 2))
-            _reported = _reportedCritical = false;
+        TrackResets(gen2);
 
-        var floorMB = _points.Min(p => p.MB);
+        // Memory given back since the report: the leak is over (or never was); a new one may be reported.
+        if (_reported && gen2.MB < _reportedLevelMB - Math.Max(_options.MinGrowthMB, (_reportedLevelMB - _reportedFloorMB) / 2))
+        {
+            var resolved = ResolvedFinding(gen2);
+            _reported = _confirmed = false;
+            return resolved;
+        }
+
+        var count = _points.Count - _head;
+        double floorMB = double.PositiveInfinity;
+        for (var i = _head; i < _points.Count; i++)
+            floorMB = Math.Min(floorMB, _points[i].MB);
         var tolerance = 0.1 * Math.Max(gen2.MB - floorMB, 0);
-        var start = _points.FindLastIndex(p => p.MB <= floorMB + tolerance && p.Time < gen2.Time);
-        if (start < 0)
+        var start = -1;
+        for (var i = _points.Count - 1; i >= _head; i--)
+        {
+            if (_points[i].MB <= floorMB + tolerance && _points[i].Time < gen2.Time)
+            {
+                start = i;
+                break;
+            }
+        }
+        if (start < 0 || count == 0)
             return null;
         var segment = _points.GetRange(start, _points.Count - start);
         var first = segment[0];
         var spanSeconds = (gen2.Time - first.Time).TotalSeconds;
-        if (segment.Count < _options.MinCollections || spanSeconds < _options.MinSpanSeconds)
+        var gen2Count = segment.Count(p => p.Gen2);
+        if (segment.Count < _options.MinCollections || gen2Count < _options.MinGen2Collections || spanSeconds < _options.MinSpanSeconds)
             return null;
 
         var provenMB = gen2.MB - first.MB;
@@ -77,63 +136,132 @@ public sealed class MemoryLeakDetector : IDetector
         if (provenMB < _options.MinGrowthMB || provenPerMin < _options.MinGrowthMBPerMin)
             return null;
 
+        // Resets inside the trend must each leave the heap higher than the one before: gains kept across the cycle.
+        var resetsInside = _resets.Where(r => r.Time > first.Time && r.Time <= gen2.Time).ToList();
+        var keptAcrossCycles = resetsInside.Count > 0;
+        var previousTrough = first.MB;
+        foreach (var reset in resetsInside)
+        {
+            if (reset.TroughMB < previousTrough + _options.MinGrowthMB / 2)
+                return null;
+            previousTrough = reset.TroughMB;
+        }
+
+        // Without resets inside, the fit must be a steady rise that keeps its pace.
         var fit = TrendFit.Fit(segment.Select(p => ((p.Time - first.Time).TotalSeconds, p.MB)).ToList());
         var fittedPerMin = fit.Slope * 60;
-        if (fittedPerMin < _options.MinGrowthMBPerMin || fit.RSquared < _options.MinRSquared)
-            return null;
+        if (!keptAcrossCycles)
+        {
+            if (fittedPerMin < _options.MinGrowthMBPerMin || fit.RSquared < _options.MinRSquared)
+                return null;
+            var midTime = first.Time.AddSeconds(spanSeconds / 2);
+            var middle = segment.Last(p => p.Time <= midTime);
+            var recentPerMin = (gen2.MB - middle.MB) / Math.Max((gen2.Time - middle.Time).TotalSeconds, 0.001) * 60;
+            if (recentPerMin < _options.MinRecentRateRatio * provenPerMin)
+                return null;
+        }
 
-        var midTime = first.Time.AddSeconds(spanSeconds / 2);
-        var middle = segment.Last(p => p.Time <= midTime);
-        var recentPerMin = (gen2.MB - middle.MB) / (gen2.Time - middle.Time).TotalSeconds * 60;
-        if (recentPerMin < _options.MinRecentRateRatio * provenPerMin)
-            return null;
-
-        var earlierGen2 = _points.Where(p => p.Gen2 && p.Time < gen2.Time).Select(p => p.MB).DefaultIfEmpty(double.NegativeInfinity).Max();
+        double earlierGen2 = double.NegativeInfinity;
+        for (var i = _head; i < _points.Count; i++)
+        {
+            if (_points[i].Gen2 && _points[i].Time < gen2.Time)
+                earlierGen2 = Math.Max(earlierGen2, _points[i].MB);
+        }
         if (gen2.MB < earlierGen2 + _options.MinGrowthMB / 2)
             return null;
 
-        var severity = provenPerMin >= _options.CriticalGrowthMBPerMin ? Severity.Critical : Severity.Warning;
-        if (_reported && (_reportedCritical || severity == Severity.Warning))
+        // A process seen to reset has a cycle: a trend that has not outlasted it (1.5 cycles) may be the cycle itself.
+        var cycleSeconds = CycleSeconds();
+        if (!keptAcrossCycles && cycleSeconds > 0 && spanSeconds < 1.5 * cycleSeconds)
+            return null;
+
+        var confirmed = spanSeconds >= _options.ConfirmSpanSeconds || resetsInside.Count >= 2;
+        var severity = confirmed && provenPerMin >= _options.CriticalGrowthMBPerMin ? Severity.Critical : Severity.Warning;
+        if (_reported && (_confirmed || !confirmed))
             return null;
         _reported = true;
-        _reportedCritical = severity == Severity.Critical;
+        _confirmed = confirmed;
+        _reportedSeverity = severity;
+        _reportedSince = first.Time;
         _reportedFloorMB = first.MB;
         _reportedLevelMB = gen2.MB;
-        return Report(gen2, severity, segment, provenPerMin, fittedPerMin, fit.RSquared, spanSeconds);
+        return Report(gen2, severity, confirmed, segment, resetsInside.Count, provenPerMin, fittedPerMin, fit.RSquared, spanSeconds, cycleSeconds);
     }
 
-    private Finding Report(Point gen2, Severity severity, List<Point> segment, double provenPerMin, double fittedPerMin, double rSquared, double spanSeconds)
+    /// <summary>The longest time between resets seen (from the first observation to the first reset counts too); 0 without resets.</summary>
+    private double CycleSeconds()
+    {
+        if (_resets.Count == 0)
+            return 0;
+        var longest = 0.0;
+        var previous = _firstSeen ?? _resets[0].Time;
+        foreach (var reset in _resets)
+        {
+            longest = Math.Max(longest, (reset.Time - previous).TotalSeconds);
+            previous = reset.Time;
+        }
+        return longest;
+    }
+
+    private Finding Report(Point gen2, Severity severity, bool confirmed, List<Point> segment, int resets, double provenPerMin, double fittedPerMin,
+        double rSquared, double spanSeconds, double cycleSeconds)
     {
         var first = segment[0];
         var gen2Points = segment.Where(p => p.Gen2).Select(p => Math.Round(p.MB, 1)).ToArray();
         var evidence = new Evidence()
+            .Add("confirmed", confirmed)
             .Add("growthMBPerMin", Math.Round(provenPerMin, 1))
             .Add("fittedMBPerMin", Math.Round(fittedPerMin, 1))
             .Add("rSquared", Math.Round(rSquared, 3))
             .Add("windowSeconds", Math.Round(spanSeconds, 1))
             .Add("collections", segment.Count)
             .Add("gen2Collections", gen2Points.Length)
+            .Add("resetsKeptGains", resets)
             .Add("heapAfterGen2MB", gen2Points.TakeLast(12).ToArray())
-            .Add("heapAfterGCMB", segment.Select(p => Math.Round(p.MB, 1)).TakeLast(12).ToArray())
             .Add("startMB", Math.Round(first.MB, 1))
             .Add("endMB", Math.Round(gen2.MB, 1));
+        if (cycleSeconds > 0)
+            evidence.Add("cycleSeconds", Math.Round(cycleSeconds, 1));
         var allocated = _allocations?.Top(5) ?? Array.Empty<Evidence>();
         if (allocated.Count > 0)
             evidence.Add("topAllocatedTypes", allocated);
 
-        var collections = gen2Points.Length == 1 ? "1 gen2" : $"{gen2Points.Length} gen2";
+        var across = resets > 0 ? $", keeping its gains across {resets} reset{(resets == 1 ? "" : "s")}" : "";
+        var growth = $"live heap after gen2 collections grew {provenPerMin:0.#} MB/min over {spanSeconds:0} s ({first.MB:0} -> {gen2.MB:0} MB, "
+            + $"{gen2Points.Length} gen2 collections{across})";
+        var message = confirmed
+            ? $"memory leak confirmed: {growth}; gen2 collections do not give it back"
+            : $"suspected memory leak: {growth}; not confirmed yet (a cache emptied on a longer cycle looks the same until it is)";
         return new Finding
         {
             Kind = Kind,
             Severity = severity,
             Time = gen2.Time,
             Since = first.Time,
-            Message = $"live heap grew {provenPerMin:0.#} MB/min over {spanSeconds:0} s ({first.MB:0} -> {gen2.MB:0} MB across {segment.Count} collections, "
-                + $"{collections}); gen2 collections did not give it back",
+            Message = message,
             Evidence = evidence,
             Advice = "Something keeps references to objects it no longer needs: look for static or long-lived collections and caches without a bound or expiry, "
                 + "event handlers never unsubscribed, timers never disposed. Take two heap snapshots a minute apart (dotnet-gcdump collect -p <pid>) and compare "
                 + "which types grow; the listed types are the most allocated (sampled), not necessarily the retained ones.",
+        };
+    }
+
+    private Finding ResolvedFinding(Point gen2)
+    {
+        var evidence = new Evidence()
+            .Add("heapAfterGen2MB", Math.Round(gen2.MB, 1))
+            .Add("reportedMB", Math.Round(_reportedLevelMB, 1))
+            .Add("startMB", Math.Round(_reportedFloorMB, 1));
+        return new Finding
+        {
+            Kind = Kind,
+            Severity = _reportedSeverity,
+            Resolved = true,
+            Time = gen2.Time,
+            Since = _reportedSince,
+            Message = $"memory given back: live heap after a gen2 collection is {gen2.MB:0} MB, down from {_reportedLevelMB:0} MB when reported",
+            Evidence = evidence,
+            Advice = "",
         };
     }
 }

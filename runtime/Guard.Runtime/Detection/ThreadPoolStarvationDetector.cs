@@ -37,6 +37,8 @@ public sealed class ThreadPoolStarvationDetector : IDetector
     private bool _reportedCritical;
     private DateTime _since;
     private int _healthyInEpisode;
+    private DateTime? _stallSince;
+    private int _deepBacklogSamples;
 
     public ThreadPoolStarvationDetector(ThreadPoolStarvationOptions options) => _options = options;
 
@@ -137,12 +139,27 @@ public sealed class ThreadPoolStarvationDetector : IDetector
         if (_history.Count > 120)
             _history.RemoveAt(0);
 
+        // Harm, for severity: how long completions have been at (nearly) nothing with work queued, and how long the
+        // backlog has been deep.
+        var baselineRate = Baseline(now);
+        var nothingCompleting = queue.Value >= _options.MinQueueLength
+            && completed.PerSecond <= Math.Max(1, 0.1 * (baselineRate ?? 0))
+            && PausedShare(now.AddSeconds(-completed.IntervalSeconds), now) < 0.25;
+        if (nothingCompleting)
+            _stallSince ??= now.AddSeconds(-completed.IntervalSeconds);
+        else
+            _stallSince = null;
+        _deepBacklogSamples = starved && backlog >= _options.CriticalBacklogSeconds ? _deepBacklogSamples + 1 : 0;
+
         if (!starved)
         {
             _consecutiveStarved = 0;
             _lastHealthy = now;
             if (_active && ++_healthyInEpisode >= HealthySamplesToEndEpisode)
+            {
                 _active = false;
+                return Recovered(now, queue.Value, completed.PerSecond, threads);
+            }
             return null;
         }
 
@@ -175,12 +192,12 @@ public sealed class ThreadPoolStarvationDetector : IDetector
                 return null;
             _active = true;
             _since = _firstStarved;
-            var severity = Persisted(now) ? Severity.Critical : Severity.Warning;
+            var severity = Harmful(now) ? Severity.Critical : Severity.Warning;
             _reportedCritical = severity == Severity.Critical;
             return Report(now, severity, queue.Value, completed.PerSecond, backlog, threads);
         }
 
-        if (!_reportedCritical && Persisted(now))
+        if (!_reportedCritical && Harmful(now))
         {
             _reportedCritical = true;
             return Report(now, Severity.Critical, queue.Value, completed.PerSecond, backlog, threads);
@@ -202,6 +219,39 @@ public sealed class ThreadPoolStarvationDetector : IDetector
     }
 
     private bool Persisted(DateTime now) => (now - _since).TotalSeconds >= _options.CriticalAfterSeconds;
+
+    // Sample times jitter by a few milliseconds around the interval: a tenth of slack on the durations below.
+    private bool Stalled(DateTime now) => _stallSince is { } stall && (now - stall).TotalSeconds >= 0.9 * _options.CriticalStallSeconds;
+
+    private bool DeepBacklog(DateTime now) => _deepBacklogSamples >= 2;
+
+    /// <summary>
+    /// Critical when the harm is plain: completions at (nearly) zero with work queued for several seconds (an outage,
+    /// whatever the load), a backlog that would take more than a few seconds to drain for two samples running, or a
+    /// starvation that has lasted long.
+    /// </summary>
+    private bool Harmful(DateTime now) => Persisted(now) || Stalled(now) || DeepBacklog(now);
+
+    private Finding Recovered(DateTime now, double queue, double completedPerSecond, double threads)
+    {
+        var duration = (now - _since).TotalSeconds;
+        var evidence = new Evidence()
+            .Add("queueLength", Math.Round(queue))
+            .Add("completedPerSecond", Math.Round(completedPerSecond, 1))
+            .Add("threadCount", Math.Round(threads))
+            .Add("durationSeconds", Math.Round(duration, 1));
+        return new Finding
+        {
+            Kind = Kind,
+            Severity = _reportedCritical ? Severity.Critical : Severity.Warning,
+            Resolved = true,
+            Time = now,
+            Since = _since,
+            Message = $"thread pool recovered after {duration:0.#} s: {queue:0} work items queued, {completedPerSecond:0} completed/s, {threads:0} threads",
+            Evidence = evidence,
+            Advice = "",
+        };
+    }
 
     private static double Backlog(double queue, double completedPerSecond) =>
         queue <= 0 ? 0 : completedPerSecond <= 0.001 ? double.PositiveInfinity : queue / completedPerSecond;

@@ -39,12 +39,15 @@ public sealed class GuardSession : IDisposable
 {
     private const string RuntimeProvider = "Microsoft-Windows-DotNETRuntime";
     private const string CountersProvider = "System.Runtime";
-    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
+    // How long the stop request itself may take; Run does not wait for it beyond StopBudget.
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(3);
 
     private readonly EventPipeSession _session;
     private readonly DetectionPipeline _pipeline;
     private readonly SignalTranslator _translator;
     private int _stopRequested;
+    private int _draining;
+    private static readonly Gens[] ObjectGenerations = { Gens.Gen0, Gens.Gen1, Gens.Gen2, Gens.GenLargeObj, Gens.GenPinObj };
 
     private GuardSession(EventPipeSession session, DetectionPipeline pipeline)
     {
@@ -140,50 +143,120 @@ public sealed class GuardSession : IDisposable
     }
 
     /// <summary>
-    /// Reads the stream until the caller cancels or the stream ends (the target exited). Always stops the session before
-    /// returning; stopping is bounded, and a stream that does not end after a stop is closed.
+    /// Reads the stream until the caller cancels or the stream ends (the target exited). The end of the stream at any
+    /// moment, in any form the reader reports it ("Read past end of stream", a closed pipe), is a normal end: the findings
+    /// so far stand. Returns at most <see cref="StopBudget"/> after cancellation: the events still buffered are not
+    /// wanted once the watch is over, so the reader stops looking at them and the stream is closed if the runtime is slow
+    /// to end it.
     /// </summary>
     public SessionEnd Run(CancellationToken cancellation)
     {
-        using var source = new EventPipeEventSource(_session.EventStream);
-        Wire(source);
-
-        var processing = Task.Factory.StartNew(() =>
-        {
-            try
-            {
-                source.Process();
-            }
-            catch (Exception e) when (e is IOException or ObjectDisposedException or EndOfStreamException or InvalidOperationException)
-            {
-                // The stream was closed under the reader: the target died, or the session was torn down after a stop timed out.
-            }
-        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-
+        EventPipeEventSource source;
         try
         {
+            source = new EventPipeEventSource(_session.EventStream);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The stream ended before its header: the target is gone already.
+            StreamError = e;
+            return Volatile.Read(ref _stopRequested) == 0 ? SessionEnd.TargetExited : SessionEnd.Stopped;
+        }
+
+        Task processing = Task.CompletedTask;
+        try
+        {
+            Wire(source);
+            processing = Task.Factory.StartNew(() =>
+            {
+                try
+                {
+                    source.Process();
+                }
+                catch (Exception e)
+                {
+                    // Whatever the reader throws once the stream is cut (the target died, SIGTERM raced its exit, the
+                    // session was closed under it) ends the watch; it is kept for diagnosis, never shown as a crash.
+                    StreamError = e;
+                }
+            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
             try
             {
-                Task.WaitAny(new[] { processing }, cancellation);
+                processing.Wait(cancellation);
             }
             catch (OperationCanceledException)
             {
             }
-            return processing.IsCompleted && Volatile.Read(ref _stopRequested) == 0 ? SessionEnd.TargetExited : SessionEnd.Stopped;
+            catch (AggregateException)
+            {
+                // Cannot happen (the body catches everything); kept so that no reader fault can escape as a crash.
+            }
+
+            var ended = processing.IsCompleted && Volatile.Read(ref _stopRequested) == 0 ? SessionEnd.TargetExited : SessionEnd.Stopped;
+            if (!processing.IsCompleted)
+                StopWithin(processing);
+            EventsLost = SafeEventsLost(source);
+            if (processing.IsCompleted)
+                _translator.Flush();
+            return ended;
         }
         finally
         {
-            if (!processing.IsCompleted)
-            {
-                Stop();
-                if (!processing.Wait(StopTimeout))
-                {
-                    // The runtime did not end the stream in time (a hung target): closing it ends the reader.
-                    _session.Dispose();
-                    processing.Wait(StopTimeout);
-                }
-            }
-            EventsLost = source.EventsLost;
+            // A reader still inside the source when the budget ran out keeps it; it ends with the closed stream.
+            if (processing.IsCompleted)
+                source.Dispose();
+        }
+    }
+
+    /// <summary>How long Run may take to return once cancelled.</summary>
+    public static TimeSpan StopBudget { get; } = TimeSpan.FromSeconds(0.8);
+
+    /// <summary>What the reader reported when the stream ended under it, if anything (for diagnosis; a normal end).</summary>
+    public Exception? StreamError { get; private set; }
+
+    private void StopWithin(Task processing)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        // From here events are only skipped, not parsed into signals: the drain costs nothing but the read.
+        Volatile.Write(ref _draining, 1);
+        var stop = Task.Run(Stop);
+        var left = StopBudget * 0.6 - clock.Elapsed;
+        if (left > TimeSpan.Zero)
+            Task.WaitAny(new[] { processing }, left);
+        if (!processing.IsCompleted)
+        {
+            // The runtime did not end the stream in time (a flood still in its buffer, or a hung target): closing it ends
+            // the reader, and the runtime ends its side of the session when it sees the connection closed.
+            CloseStream();
+            left = StopBudget - clock.Elapsed;
+            if (left > TimeSpan.Zero)
+                Task.WaitAny(new[] { processing }, left);
+        }
+        // A reader still busy is abandoned: it runs on a background thread and ends with the stream.
+        _ = stop;
+    }
+
+    private void CloseStream()
+    {
+        try
+        {
+            _session.Dispose();
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or ServerNotAvailableException)
+        {
+        }
+    }
+
+    private static int SafeEventsLost(EventPipeEventSource source)
+    {
+        try
+        {
+            return source.EventsLost;
+        }
+        catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException or NullReferenceException)
+        {
+            return 0;
         }
     }
 
@@ -197,7 +270,7 @@ public sealed class GuardSession : IDisposable
             _session.StopAsync(timeout.Token).Wait(StopTimeout + TimeSpan.FromSeconds(1));
         }
         catch (Exception e) when (e is AggregateException or ServerNotAvailableException or IOException or OperationCanceledException
-            or TimeoutException or ServerErrorException or ObjectDisposedException)
+            or TimeoutException or ServerErrorException or ObjectDisposedException or EndOfStreamException)
         {
             // Already gone, or the stop could not be delivered in time; the stream is closed by the caller then.
         }
@@ -207,35 +280,54 @@ public sealed class GuardSession : IDisposable
     {
         var clr = source.Clr;
         var translator = _translator;
-        clr.GCStart += e => { Seen(e); translator.OnGcStart(Utc(e), e.Count, e.Depth, (int)e.Reason, (int)e.Type); };
-        clr.GCSuspendEEStart += e => translator.OnSuspendStart(Utc(e), (int)e.Reason);
-        clr.GCRestartEEStop += e => translator.OnRestartEnd(Utc(e));
-        clr.GCGlobalHeapHistory += e => translator.OnGlobalHeapHistory(e.CondemnedGeneration);
+        // Callbacks read plain values out of the event and hand them on; nothing is parsed once the watch is over.
+        clr.GCStart += e =>
+        {
+            if (Draining)
+                return;
+            Seen(e);
+            translator.OnGcStart(Utc(e), e.Count, e.Depth, (int)e.Reason, (int)e.Type);
+        };
+        clr.GCSuspendEEStart += e => { if (!Draining) translator.OnSuspendStart(Utc(e), (int)e.Reason); };
+        clr.GCRestartEEStop += e => { if (!Draining) translator.OnRestartEnd(Utc(e)); };
+        clr.GCGlobalHeapHistory += e => { if (!Draining) translator.OnGlobalHeapHistory(e.CondemnedGeneration); };
         clr.GCPerHeapHistory += e =>
         {
-            if (!e.VersionRecognized)
+            // When collections flood in, only full collections' heaps are read (the leak detector's evidence).
+            if (Draining || !e.VersionRecognized || !translator.WantsPerHeapHistory)
                 return;
             long bytes = 0;
-            foreach (var generation in new[] { Gens.Gen0, Gens.Gen1, Gens.Gen2, Gens.GenLargeObj, Gens.GenPinObj })
+            foreach (var generation in ObjectGenerations)
             {
                 if ((int)generation < e.EntriesInGenData)
                     bytes += Math.Max(0, e.GenData(generation).ObjSizeAfter);
             }
             translator.OnPerHeapHistory(bytes);
         };
-        clr.GCHeapStats += e => translator.OnHeapStats(Utc(e), e.GenerationSize0, e.GenerationSize1, e.GenerationSize2, e.GenerationSize3, e.GenerationSize4);
+        clr.GCHeapStats += e =>
+        {
+            if (!Draining)
+                translator.OnHeapStats(Utc(e), e.GenerationSize0, e.GenerationSize1, e.GenerationSize2, e.GenerationSize3, e.GenerationSize4);
+        };
         clr.ThreadPoolWorkerThreadAdjustmentAdjustment += e =>
         {
+            if (Draining)
+                return;
             Seen(e);
             translator.OnThreadPoolAdjustment(Utc(e), e.NewWorkerThreadCount, (int)e.Reason, e.AverageThroughput);
         };
-        clr.GCAllocationTick += e => translator.OnAllocationTick(Utc(e), e.TypeName, e.AllocationAmount64 > 0 ? e.AllocationAmount64 : e.AllocationAmount,
-            e.AllocationKind == GCAllocationKind.Large);
+        clr.GCAllocationTick += e =>
+        {
+            if (Draining || !translator.WantsAllocationTick())
+                return;
+            translator.OnAllocationTick(Utc(e), e.TypeName, e.AllocationAmount64 > 0 ? e.AllocationAmount64 : e.AllocationAmount,
+                e.AllocationKind == GCAllocationKind.Large);
+        };
 
         DateTime? lastStatus = null;
         source.Dynamic.All += e =>
         {
-            if (e.EventName != "EventCounters" || e.ProviderName != CountersProvider)
+            if (Draining || e.EventName != "EventCounters" || e.ProviderName != CountersProvider)
                 return;
             Seen(e);
             if (e.PayloadValue(0) is not IDictionary<string, object> outer || !outer.TryGetValue("Payload", out var inner) || inner is not IDictionary<string, object> payload)
@@ -249,6 +341,15 @@ public sealed class GuardSession : IDisposable
                 StatusUpdated?.Invoke(_pipeline.Status.Snapshot(time));
             }
         };
+    }
+
+    private bool Draining => Volatile.Read(ref _draining) != 0;
+
+    /// <summary>A line for the user about how the session reads the stream (detail shed under a GC event flood, and back).</summary>
+    public event Action<string>? Notice
+    {
+        add => _translator.Notice += value;
+        remove => _translator.Notice -= value;
     }
 
     private void Seen(TraceEvent e)
@@ -267,7 +368,8 @@ public sealed class GuardSession : IDisposable
 
     public void Dispose()
     {
+        Volatile.Write(ref _draining, 1);
         Stop();
-        _session.Dispose();
+        CloseStream();
     }
 }

@@ -31,9 +31,12 @@ public sealed class StatusTracker
         {
             case GcPauseSignal pause:
                 _pauses.Enqueue(pause);
+                // Trimmed as it goes too: the status is read once a second, pauses can come by the thousand.
+                if (_pauses.Count > 4096)
+                    Trim(pause.Time);
                 break;
-            case GcStartSignal:
-                _collections++;
+            case GcStartSignal start:
+                _collections += Math.Max(1, start.Count);
                 break;
             case CounterSignal counter:
                 switch (counter.Name)
@@ -48,10 +51,17 @@ public sealed class StatusTracker
         }
     }
 
+    private void Trim(DateTime now)
+    {
+        while (_pauses.Count > 0 && now - _pauses.Peek().Time > Window)
+            _pauses.Dequeue();
+    }
+
     public StatusSnapshot Snapshot(DateTime now)
     {
         while (_pauses.Count > 0 && now - _pauses.Peek().Time > Window)
             _pauses.Dequeue();
+        Trim(now);
         var from = now - Window;
         if (_first is { } first && first > from)
             from = first;

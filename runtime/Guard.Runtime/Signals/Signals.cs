@@ -15,6 +15,12 @@ public abstract record Signal(DateTime Time);
 /// <param name="Background">True for a background (concurrent) gen2 collection.</param>
 public sealed record GcStartSignal(DateTime Time, int Number, int Generation, GcReason Reason, bool Background) : Signal(Time)
 {
+    /// <summary>
+    /// How many collections of this kind the signal stands for: 1, or more when a GC event flood is summarized (the
+    /// session then sends one signal per kind for each short interval instead of one per collection).
+    /// </summary>
+    public int Count { get; init; } = 1;
+
     /// <summary>GC.Collect or a low-memory notification asked for this collection; the allocator did not need it.</summary>
     public bool Induced => Reason is GcReason.Induced or GcReason.InducedNotForced or GcReason.InducedCompacting or GcReason.InducedLowMemory;
 
@@ -28,6 +34,14 @@ public sealed record GcStartSignal(DateTime Time, int Number, int Generation, Gc
 public sealed record GcPauseSignal(DateTime Time, DateTime Start) : Signal(Time)
 {
     public TimeSpan Duration => Time - Start;
+
+    /// <summary>How many pauses the signal stands for (more than 1 when a flood is summarized: their total ends at Time).</summary>
+    public int Count { get; init; } = 1;
+
+    /// <summary>The longest of the pauses summarized; the duration itself for a single pause.</summary>
+    public TimeSpan Longest { get; init; }
+
+    public TimeSpan LongestPause => Count > 1 ? Longest : Duration;
 }
 
 /// <summary>The managed heap right after a collection, tagged with the generation that was collected.</summary>

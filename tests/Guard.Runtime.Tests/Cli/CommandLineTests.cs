@@ -56,6 +56,33 @@ public class CommandLineTests
         Assert.NotEmpty(GuardCommandLine.Build().Parse(arguments).Errors);
     }
 
+    [Theory]
+    [InlineData("--duration 1.5", 1.5)]
+    [InlineData("--duration 0.25", 0.25)]
+    [InlineData("-d 2592000", 2592000)]
+    public void Fractional_durations_are_accepted(string arguments, double seconds)
+    {
+        var (settings, parse) = Read(arguments);
+        Assert.Empty(parse.Errors);
+        Assert.Equal(TimeSpan.FromSeconds(seconds), settings.Duration);
+    }
+
+    // Issue 11: these crashed the parser with an unhandled InvalidOperationException (exit 134).
+    [Theory]
+    [InlineData("attach 12 --duration 1e9", "at most")]
+    [InlineData("attach 12 --duration 3000000000", "at most")]
+    [InlineData("attach 12 --duration 0", "more than 0")]
+    [InlineData("attach 12 --duration NaN", "needs a number")]
+    [InlineData("attach 12 --duration soon", "needs a number")]
+    [InlineData("run --duration 1e300 -- dotnet app.dll", "at most")]
+    public void Out_of_range_durations_are_one_line_parse_errors(string arguments, string expected)
+    {
+        var errors = GuardCommandLine.Build().Parse(arguments).Errors;
+        var error = Assert.Single(errors);
+        Assert.Contains(expected, error.Message);
+        Assert.DoesNotContain("\n", error.Message);
+    }
+
     [Fact]
     public void Run_takes_everything_after_the_double_dash_as_the_command()
     {

@@ -116,4 +116,29 @@ public class FindingReporterTests
             File.Delete(path);
         }
     }
+
+    [Fact]
+    public void A_resolved_record_is_one_text_line_and_does_not_change_the_exit_code_or_the_count()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        using var reporter = new FindingReporter(Settings(OutputFormat.Text, Severity.Critical), output, error, statusLine: false);
+        reporter.Report(Sample(Severity.Warning));
+        reporter.Report(Sample(Severity.Warning) with { Resolved = true, Message = "GC pressure cleared: 1% of the last 5 s paused", Advice = "" });
+
+        Assert.Contains("05:00:12Z RESOLVED gc-pressure in TradingBot (pid 4242), since 05:00:10.0Z: GC pressure cleared", output.ToString());
+        // Below --fail-on critical: exit 0; the resolved record (severity warning too) does not count either way.
+        Assert.Equal(0, reporter.ExitCode(0));
+        reporter.Summary("process 4242 (TradingBot)");
+        Assert.Contains("1 finding: gc-pressure; 1 resolved since", error.ToString());
+    }
+
+    [Fact]
+    public void A_finding_that_resolved_still_fails_the_run()
+    {
+        using var reporter = new FindingReporter(Settings(OutputFormat.Json), new StringWriter(), new StringWriter(), statusLine: false);
+        reporter.Report(Sample(Severity.Critical));
+        reporter.Report(Sample(Severity.Critical) with { Resolved = true });
+        Assert.Equal(1, reporter.ExitCode(0));
+    }
 }

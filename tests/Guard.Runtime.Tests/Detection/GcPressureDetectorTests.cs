@@ -100,22 +100,78 @@ public class GcPressureDetectorTests
     }
 
     [Fact]
-    public void Frequent_gen2_collections_from_the_large_object_heap_are_reported()
+    public void Frequent_costly_gen2_collections_from_the_large_object_heap_are_reported_over_a_whole_window()
     {
         var stream = NewStream();
         Ticks(stream, 0, 10);
-        for (var s = 10; s < 40; s++)
+        // A blocking gen2 every 3 s, 300 ms each: 10% of the time lost, under the pause rule's 20%.
+        for (var s = 10; s < 50; s++)
         {
             stream.Counter(s, RuntimeCounters.CpuUsage, 50);
             if (s % 3 == 0)
-                stream.Collection(s + 0.5, generation: 2, pauseMs: 5, reason: GcReason.AllocLarge, background: true);
+                stream.Collection(s + 0.5, generation: 2, pauseMs: 300, reason: GcReason.AllocLarge);
         }
 
         var finding = Assert.Single(stream.Findings);
-        Assert.Contains("gen2 collections", finding.Message);
+        // Not before the 30 s window has been observed whole.
+        Assert.True(finding.Time >= SyntheticStream.At(29.5), $"reported at {finding.Time:HH:mm:ss.f}");
+        Assert.Contains("gen2 collections in 30 s", finding.Message);
         Assert.Contains("large object heap", finding.Message);
+        Assert.Contains("of the time in pauses", finding.Message);
+        Assert.InRange((double)finding.Evidence["gen2WindowPausePercent"]!, 6, 11);
+        Assert.Equal(30d, finding.Evidence["gen2WindowSeconds"]);
         Assert.True((int)finding.Evidence["lohTriggeredGen2"]! >= 3);
         Assert.Contains("ArrayPool", finding.Advice);
+    }
+
+    // Issue 11, defect 2: "3 gen2 collections in 14.6 s (12.3/min)" with 0.1% of the time paused was reported.
+    [Fact]
+    public void A_few_cheap_gen2_collections_in_a_short_window_are_not_pressure()
+    {
+        var stream = NewStream();
+        for (var s = 0; s < 15; s++)
+            stream.Counter(s, RuntimeCounters.AllocationRate, 227 * 1048576);
+        foreach (var t in new[] { 0.2, 7.5, 14.6 })
+            stream.Collection(t, generation: 2, pauseMs: 5, background: true);
+        for (var s = 15; s < 40; s++)
+            stream.Counter(s, RuntimeCounters.AllocationRate, 227 * 1048576);
+        Assert.Empty(stream.Findings);
+    }
+
+    [Fact]
+    public void Bursty_gen2_collections_at_low_pause_for_ten_minutes_are_not_pressure()
+    {
+        var stream = NewStream();
+        for (var s = 0; s < 600; s++)
+        {
+            stream.Counter(s, RuntimeCounters.AllocationRate, 300 * 1048576);
+            // A burst of six background gen2 collections every 10 s (36/min), a few ms of pause each, and gen0 in between.
+            if (s % 10 == 0)
+            {
+                for (var k = 0; k < 6; k++)
+                    stream.Collection(s + 0.1 * k, generation: 2, pauseMs: 3, background: true);
+            }
+            stream.Collection(s + 0.7, generation: 0, pauseMs: 2);
+        }
+        Assert.Empty(stream.Findings);
+    }
+
+    // Issue 11, defect 2: the GC.Collect finding said gen2PerMinute 266 from half a second.
+    [Fact]
+    public void Induced_collections_are_counted_not_extrapolated_and_say_what_they_cost()
+    {
+        var stream = NewStream();
+        Ticks(stream, 0, 5);
+        for (var i = 0; i < 3; i++)
+            stream.Collection(5 + i * 0.25, generation: 2, pauseMs: 20, reason: GcReason.Induced);
+
+        var finding = Assert.Single(stream.Findings);
+        Assert.Null(finding.Evidence["gen2PerMinute"]);
+        Assert.Equal(3, finding.Evidence["inducedCollections"]);
+        Assert.InRange((double)finding.Evidence["inducedOverSeconds"]!, 0.5, 0.6);
+        Assert.Equal(60d, finding.Evidence["inducedPausedMs"]);
+        Assert.NotNull(finding.Evidence["pausePercent"]);
+        Assert.Contains("GC.Collect() induced 3 full collections in 520 ms, pausing the process 60 ms in all", finding.Message);
     }
 
     [Fact]
@@ -155,7 +211,13 @@ public class GcPressureDetectorTests
         for (var i = 0; i < 50; i++)
             stream.Collection(60 + i * 0.1, generation: 1, pauseMs: 40);
 
-        Assert.Equal(2, stream.Findings.Count);
-        Assert.Equal(SyntheticStream.At(60), stream.Findings[1].Since);
+        // Reported, resolved once the pauses have been gone a while, reported again.
+        Assert.Equal(new[] { false, true, false }, stream.Findings.Select(f => f.Resolved));
+        var resolved = stream.Findings[1];
+        Assert.Equal(FindingKinds.GcPressure, resolved.Kind);
+        Assert.Equal(SyntheticStream.At(0), resolved.Since);
+        Assert.True(resolved.Time < SyntheticStream.At(60));
+        Assert.StartsWith("GC pressure cleared: 0% of the last 5 s paused", resolved.Message);
+        Assert.Equal(SyntheticStream.At(60), stream.Findings[2].Since);
     }
 }

@@ -65,11 +65,54 @@ public class ThreadPoolStarvationDetectorTests
         Assert.Equal(1, warning.Evidence["starvationInjections"]);
         Assert.Contains("Thread.Sleep", warning.Advice);
 
+        // Six completions a second against 250 before, with a queue that would take 20 s to drain: an outage, critical at
+        // the second sample rather than after ten seconds.
         var critical = stream.Findings[1];
         Assert.Equal(Severity.Critical, critical.Severity);
         Assert.Equal(warning.Since, critical.Since);
-        Assert.True((critical.Time - critical.Since).TotalSeconds >= 10);
-        Assert.True((double)critical.Evidence["queueLength"]! > 800);
+        Assert.Equal(SyntheticStream.At(11), critical.Time);
+        Assert.True((double)critical.Evidence["queueLength"]! > 100);
+    }
+
+    // Issue 11, defect 6: zero requests completed for 9.7 s stayed a warning under a light load.
+    [Fact]
+    public void Completions_at_zero_for_several_seconds_are_critical_even_under_a_light_load()
+    {
+        var stream = NewStream();
+        Healthy(stream, 0, 10, completed: 20);
+        for (var s = 10; s < 20; s++)
+            stream.ThreadPoolSample(s, queue: 12 + (s - 10), completedPerSecond: 0, threads: 4);
+
+        Assert.Equal(Severity.Warning, stream.Findings[0].Severity);
+        var critical = Assert.Single(stream.Findings, f => f.Severity == Severity.Critical);
+        Assert.InRange((critical.Time - SyntheticStream.At(10)).TotalSeconds, 1, 3.01);
+    }
+
+    [Fact]
+    public void A_deep_backlog_for_two_samples_is_critical()
+    {
+        var stream = NewStream();
+        Healthy(stream, 0, 10);
+        // Work still completes at 200/s, but 1,500 items wait: 7.5 s to drain, then 10 s.
+        stream.ThreadPoolSample(10, queue: 1500, completedPerSecond: 200, threads: 4);
+        stream.ThreadPoolSample(11, queue: 2000, completedPerSecond: 200, threads: 4);
+
+        // Reported once sustained, and critical at once: the harm is already plain.
+        var finding = Assert.Single(stream.Findings);
+        Assert.Equal(Severity.Critical, finding.Severity);
+        Assert.Equal(SyntheticStream.At(11), finding.Time);
+    }
+
+    [Fact]
+    public void A_short_backlog_that_keeps_draining_stays_a_warning()
+    {
+        var stream = NewStream();
+        Healthy(stream, 0, 10);
+        for (var s = 10; s < 16; s++)
+            stream.ThreadPoolSample(s, queue: 500, completedPerSecond: 200, threads: 4);
+
+        var finding = Assert.Single(stream.Findings);
+        Assert.Equal(Severity.Warning, finding.Severity);
     }
 
     [Fact]
@@ -90,9 +133,10 @@ public class ThreadPoolStarvationDetectorTests
         Assert.Equal(2, finding.Evidence["starvationInjections"]);
         Assert.Equal(250d, finding.Evidence["completedPerSecondBefore"]);
 
-        // The samples that follow continue the same episode.
+        // The samples that follow continue the same episode: no second warning, only the escalation its harm calls for.
         Starving(stream, 11, 14);
-        Assert.Single(stream.Findings);
+        Assert.Single(stream.Findings, f => f.Severity == Severity.Warning);
+        Assert.All(stream.Findings.Skip(1), f => Assert.Equal(Severity.Critical, f.Severity));
     }
 
     [Fact]
@@ -113,7 +157,7 @@ public class ThreadPoolStarvationDetectorTests
         Healthy(stream, 0, 10);
         Starving(stream, 10, 14, ThreadPoolAdjustmentReason.CooperativeBlocking);
 
-        var finding = Assert.Single(stream.Findings);
+        var finding = stream.Findings[0];
         Assert.Contains("workers blocked waiting on tasks", finding.Message);
         Assert.Contains(".Result", finding.Advice);
         Assert.True((int)finding.Evidence["cooperativeBlockingInjections"]! >= 1);
@@ -197,9 +241,19 @@ public class ThreadPoolStarvationDetectorTests
         Healthy(stream, 13, 30);
         Starving(stream, 30, 33);
 
-        Assert.Equal(2, stream.Findings.Count);
-        Assert.All(stream.Findings, f => Assert.Equal(Severity.Warning, f.Severity));
-        Assert.Equal(SyntheticStream.At(29.5), stream.Findings[1].Since);
+        var opened = stream.Findings.Where(f => !f.Resolved && f.Severity == Severity.Warning).ToList();
+        Assert.Equal(2, opened.Count);
+        Assert.Equal(SyntheticStream.At(29.5), opened[1].Since);
+
+        // The recovery in between is a record of its own: same kind, the severity the episode reached, and the figures.
+        var resolved = Assert.Single(stream.Findings, f => f.Resolved);
+        Assert.Equal(FindingKinds.ThreadPoolStarvation, resolved.Kind);
+        Assert.Equal(SyntheticStream.At(15), resolved.Time);
+        Assert.Equal(SyntheticStream.At(9.5), resolved.Since);
+        Assert.Equal(Severity.Critical, resolved.Severity);
+        Assert.StartsWith("thread pool recovered after 5.5 s", resolved.Message);
+        Assert.Equal(250d, resolved.Evidence["completedPerSecond"]);
+        Assert.True(stream.Findings.IndexOf(resolved) < stream.Findings.IndexOf(opened[1]));
     }
 
     [Fact]

@@ -62,3 +62,48 @@ public class DetectionPipelineTests
         Assert.Equal(1, status.Collections);
     }
 }
+
+public class FloodCostTests
+{
+    private static readonly DateTime T0 = new(2026, 11, 22, 5, 0, 0, DateTimeKind.Utc);
+
+    // Issue 11, defect 3: under a flood the event callbacks must aggregate without allocating per event. Measured in
+    // bytes allocated on this thread, not in time, so it holds on a loaded machine.
+    [Fact]
+    public void A_flood_through_the_translator_and_the_detectors_allocates_next_to_nothing_per_event()
+    {
+        var pipeline = new DetectionPipeline(new DetectorOptions());
+        var translator = new SignalTranslator(pipeline.Post);
+        var findings = new List<Finding>();
+        pipeline.FindingReported += findings.Add;
+
+        var number = 0;
+        void Collections(int from, int count)
+        {
+            for (var i = from; i < from + count; i++)
+            {
+                var t = T0.AddTicks(i * 5000L); // 2,000 a second
+                translator.OnSuspendStart(t, 1);
+                translator.OnGcStart(t, ++number, 2, 4, 0);
+                translator.OnRestartEnd(t.AddTicks(2500)); // half of the time paused
+                translator.OnGlobalHeapHistory(2);
+                if (translator.WantsPerHeapHistory)
+                    translator.OnPerHeapHistory(30_000_000);
+                translator.OnHeapStats(t.AddTicks(2500), 1, 1, 1, 1, 1);
+                if (i % 2000 == 0)
+                    pipeline.Post(new CounterSignal(t, RuntimeCounters.CpuUsage, 90, 1));
+            }
+        }
+
+        Collections(0, 20_000); // into shedding, windows filled, code paths warm
+        Assert.True(translator.Shedding);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Collections(20_000, 100_000); // 50 s of target time
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // One record per collection would be over 14 MB here (three signals of about 48 bytes each); measured: about 65 KB.
+        Assert.True(allocated < 500_000, $"{allocated:N0} bytes for 100,000 collections");
+        var pressure = Assert.Single(findings, f => f.Kind == FindingKinds.GcPressure && f.Severity == Severity.Critical);
+        Assert.InRange((double)pressure.Evidence["pausePercent"]!, 45, 55);
+    }
+}

@@ -55,4 +55,19 @@ public class FindingJsonTests
         Assert.False(document.RootElement.TryGetProperty("culprits", out _));
         Assert.Equal("warning", FindingJson.SeverityName(Severity.Warning));
     }
+
+    [Fact]
+    public void A_resolved_record_says_so_after_the_severity_with_the_same_kind_and_pid()
+    {
+        var line = FindingJson.Serialize(Sample(culprits: false) with { Resolved = true, Advice = "" });
+        using var document = JsonDocument.Parse(line);
+        var names = document.RootElement.EnumerateObject().Select(p => p.Name).ToArray();
+        Assert.Equal(new[] { "kind", "severity", "resolved", "pid", "process", "time", "since", "message", "evidence", "advice" }, names);
+        Assert.True(document.RootElement.GetProperty("resolved").GetBoolean());
+        Assert.Equal("memory-leak", document.RootElement.GetProperty("kind").GetString());
+        Assert.Equal(4242, document.RootElement.GetProperty("pid").GetInt32());
+
+        // An open finding has no resolved field at all.
+        Assert.DoesNotContain("resolved", FindingJson.Serialize(Sample(culprits: false)));
+    }
 }

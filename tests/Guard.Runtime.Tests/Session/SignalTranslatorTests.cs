@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using Guard.Runtime.Session;
 using Guard.Runtime.Signals;
 
@@ -98,5 +99,87 @@ public class SignalTranslatorTests
     {
         _translator.OnAllocationTick(T0, null, 100_000, largeObject: false);
         Assert.Equal("(unknown type)", Assert.IsType<AllocationSampleSignal>(Assert.Single(_signals)).TypeName);
+    }
+
+    // Issue 11, defect 3: ~2,000 gen2 collections a second. Past the shed threshold the translator only adds to counters
+    // and sends one summary per interval, saying so once.
+    [Fact]
+    public void A_flood_of_collections_is_summarized_and_said_so()
+    {
+        var notices = new List<string>();
+        _translator.Notice += notices.Add;
+        var number = 0;
+        // Two seconds at 2,000 full collections a second, 0.1 ms of pause each.
+        for (var i = 0; i < 4000; i++)
+        {
+            var t = T0.AddTicks(i * 5000); // every 0.5 ms
+            _translator.OnSuspendStart(t, reason: 1);
+            _translator.OnGcStart(t, ++number, generation: 2, reason: 4, type: 0);
+            _translator.OnRestartEnd(t.AddTicks(1000));
+            _translator.OnGlobalHeapHistory(2);
+            if (_translator.WantsPerHeapHistory)
+                _translator.OnPerHeapHistory(50_000_000 + i);
+            _translator.OnHeapStats(t.AddTicks(1000), 1, 1, 1, 1, 1);
+        }
+        _translator.Flush();
+
+        var shed = Assert.Single(notices);
+        Assert.Contains("per-collection detail is shed", shed);
+        Assert.True(_translator.Shedding);
+        Assert.Equal(1, _translator.ShedEpisodes);
+
+        // Every collection is still counted, and every pause's time, but in a handful of signals.
+        var starts = _signals.OfType<GcStartSignal>().ToList();
+        Assert.Equal(4000, starts.Sum(s => s.Count));
+        // The first quarter second (500 collections) passes one by one, until the rate is measured; the rest is summarized.
+        Assert.True(starts.Count(s => s.Count == 1) <= 501, $"{starts.Count(s => s.Count == 1)} single collections");
+        Assert.True(_signals.Count < 1600, $"{_signals.Count} signals for 4000 collections");
+        Assert.True(starts.Where(s => s.Count > 1).All(s => s.LargeObjectHeapTriggered));
+        var pauses = _signals.OfType<GcPauseSignal>().ToList();
+        Assert.Equal(4000, pauses.Sum(p => p.Count));
+        Assert.Equal(0.4, pauses.Sum(p => p.Duration.TotalSeconds), 3);
+        Assert.All(pauses.Where(p => p.Count > 1), p => Assert.Equal(TimeSpan.FromTicks(1000), p.LongestPause));
+        // The heap after the last full collection of each interval, from the per-heap data.
+        var heaps = _signals.OfType<GcHeapSignal>().ToList();
+        Assert.All(heaps, h => Assert.Equal(2, h.Generation));
+        Assert.Equal(50_000_000 + 3999, heaps[^1].ObjectBytes);
+    }
+
+    [Fact]
+    public void Detail_comes_back_when_the_flood_ends()
+    {
+        var notices = new List<string>();
+        _translator.Notice += notices.Add;
+        for (var i = 0; i < 1000; i++)
+            _translator.OnGcStart(T0.AddTicks(i * 5000), i, generation: 0, reason: 0, type: 0);
+        Assert.True(_translator.Shedding);
+        // Then ten collections a second.
+        for (var i = 0; i < 30; i++)
+            _translator.OnGcStart(T0.AddSeconds(0.6 + i * 0.1), 1000 + i, generation: 0, reason: 0, type: 0);
+
+        Assert.False(_translator.Shedding);
+        Assert.Equal(2, notices.Count);
+        Assert.Contains("resumed", notices[1]);
+        Assert.Equal(1030, _signals.OfType<GcStartSignal>().Sum(s => s.Count));
+        Assert.Equal(1, ((GcStartSignal)_signals[^1]).Count);
+    }
+
+    [Fact]
+    public void Under_a_flood_one_allocation_sample_in_eight_is_kept_with_its_bytes_scaled()
+    {
+        for (var i = 0; i < 400; i++)
+            _translator.OnGcStart(T0.AddTicks(i * 20000), i, generation: 0, reason: 0, type: 0);
+        Assert.True(_translator.Shedding);
+        var kept = 0;
+        for (var i = 0; i < 80; i++)
+        {
+            if (_translator.WantsAllocationTick())
+            {
+                kept++;
+                _translator.OnAllocationTick(T0.AddSeconds(1), "System.Byte[]", 100_000, largeObject: false);
+            }
+        }
+        Assert.Equal(10, kept);
+        Assert.All(_signals.OfType<AllocationSampleSignal>(), a => Assert.Equal(800_000, a.Bytes));
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics.Tracing;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Guard.Runtime.Detection;
@@ -72,14 +73,14 @@ public sealed class GuardSession : IDisposable
 
     public static IReadOnlyList<EventPipeProvider> Providers(bool sampleAllocations, double counterIntervalSeconds = 1)
     {
-        var keywords = (long)(ClrTraceEventParser.Keywords.GC | ClrTraceEventParser.Keywords.Threading);
+        var keywords = (long)(ClrTraceEventParser.Keywords.GC | ClrTraceEventParser.Keywords.Threading) | ServiceEvents.ExceptionKeyword;
         return new[]
         {
             // Verbose adds the allocation sampling event (GCAllocationTick, one per ~100 KB allocated) to the GC keyword.
             new EventPipeProvider(RuntimeProvider, sampleAllocations ? EventLevel.Verbose : EventLevel.Informational, keywords),
             new EventPipeProvider(CountersProvider, EventLevel.Informational, 0,
                 new Dictionary<string, string> { ["EventCounterIntervalSec"] = counterIntervalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) }),
-        };
+        }.Concat(ServiceEvents.Providers()).ToArray();
     }
 
     /// <summary>How long a target may take to answer the request that starts the session.</summary>
@@ -207,6 +208,7 @@ public sealed class GuardSession : IDisposable
     {
         var clr = source.Clr;
         var translator = _translator;
+        ServiceEvents.Wire(source, new ServiceSignalTranslator(_pipeline.Post), () => _pipeline.Pid);
         clr.GCStart += e => { Seen(e); translator.OnGcStart(Utc(e), e.Count, e.Depth, (int)e.Reason, (int)e.Type); };
         clr.GCSuspendEEStart += e => translator.OnSuspendStart(Utc(e), (int)e.Reason);
         clr.GCRestartEEStop += e => translator.OnRestartEnd(Utc(e));

@@ -26,7 +26,7 @@ public static class Program
     {
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("usage: Guard.TestTargets healthy|starve|starve-sync|gc|induced|leak|plateau|sawtooth|exit-soon|spawn [--delay s] [--duration s] [--rate MB/s]");
+            Console.Error.WriteLine("usage: Guard.TestTargets healthy|starve|starve-sync|gc|induced|leak|plateau|sawtooth|exit-soon|spawn|" + string.Join("|", ServiceScenarios.Names) + " [--delay s] [--duration s] [--rate MB/s] [--cache MB]");
             return 2;
         }
 
@@ -52,7 +52,8 @@ public static class Program
             return 0;
         }
 
-        Thread.Sleep(delay);
+        using (ServiceScenarios.Baseline(scenario))
+            Thread.Sleep(delay);
         Console.WriteLine($"onset {DateTime.UtcNow:O}");
         Console.Out.Flush();
 
@@ -67,6 +68,8 @@ public static class Program
             case "plateau": Plateau(clock, duration, rate); break;
             case "sawtooth": Sawtooth(clock, duration, rate); break;
             default:
+                if (ServiceScenarios.TryRun(scenario, args, clock, duration))
+                    break;
                 Console.Error.WriteLine($"unknown scenario '{scenario}'");
                 return 2;
         }

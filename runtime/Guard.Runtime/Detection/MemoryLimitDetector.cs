@@ -8,16 +8,22 @@ namespace Guard.Runtime.Detection;
 /// <summary>
 /// Memory that grows toward the process's limit, with the time left at the current rate. Two limits, each with the
 /// usage that runs into it: the GC heap hard limit (GCHeapHardLimit, or 75% of a container's limit by default) against
-/// the memory the GC has committed (`gc-committed`: an allocation that needs more throws OutOfMemoryException), and the
-/// container's memory limit against the working set (past it the kernel's OOM killer ends the process). Being near the
-/// limit is not enough: a cache held at a steady size close to it is fine. The usage must be above `memlimit.percent`
-/// of the limit, rise steadily over the window (least-squares fit, R²), stand at the window's high, and reach the limit
-/// within `memlimit.horizon` seconds at the fitted rate.
+/// the live heap after gen2 collections (an allocation that does not fit once a full collection has run throws
+/// OutOfMemoryException), and the container's memory limit against the working set (past it the kernel's OOM killer
+/// ends the process). Not the memory the GC has committed: under a hard limit the GC lets its committed memory grow to
+/// the limit before it collects gen2, so it climbs toward the limit in every healthy process that allocates. Being near
+/// the limit is not enough either: a cache held at a steady size close to it is fine. The usage must be above
+/// `memlimit.percent` of the limit (and the working set above 85% of the container's: the GC alone may take 75%), have
+/// risen by `memlimit.rise` % of the limit over the window, steadily (least-squares fit, R²) and at an undiminished pace
+/// in its recent half, stand at the window's high, and reach the limit within `memlimit.horizon` seconds at the fitted rate.
 /// </summary>
 public sealed class MemoryLimitDetector : IDetector
 {
     private const double BytesPerMiB = 1048576.0;
     private const double CounterMB = 1_000_000.0; // System.Runtime counters count MB of 10^6 bytes
+
+    // The GC may hold up to 75% of a container's limit by default; the rest of the process needs some of the remainder.
+    private const double ContainerMinPercent = 85;
 
     private readonly MemoryLimitOptions _options;
     private readonly Track _heap = new("heap");
@@ -49,8 +55,8 @@ public sealed class MemoryLimitDetector : IDetector
                 _container.Limit = limits.ContainerLimitBytes;
                 _container.Source = "container memory limit (cgroup)";
                 return null;
-            case CounterSignal { Name: ServiceCounters.GcCommittedMB } committed:
-                return Add(_heap, committed.Time, committed.Value * CounterMB);
+            case GcHeapSignal { Generation: >= 2 } heap:
+                return Add(_heap, heap.Time, heap.ObjectBytes);
             case CounterSignal { Name: ServiceCounters.WorkingSetMB } workingSet:
                 return Add(_container, workingSet.Time, workingSet.Value * CounterMB);
             default:
@@ -74,11 +80,14 @@ public sealed class MemoryLimitDetector : IDetector
     private Finding? Evaluate(Track track, long limit, DateTime now, double bytes)
     {
         var percent = 100 * bytes / limit;
-        if (percent < _options.MinPercent || track.Points.Count < 5)
+        var minPercent = track == _heap ? _options.MinPercent : Math.Max(_options.MinPercent, ContainerMinPercent);
+        if (percent < minPercent || track.Points.Count < (track == _heap ? 3 : 5))
             return null;
         var first = track.Points[0];
         var span = (now - first.Time).TotalSeconds;
         if (span < _options.MinSpanSeconds || bytes < track.Points.Max(p => p.Bytes))
+            return null;
+        if (bytes - track.Points.Min(p => p.Bytes) < _options.MinRisePercent / 100 * limit)
             return null;
         var fit = TrendFit.Fit(track.Points.Select(p => ((p.Time - first.Time).TotalSeconds, p.Bytes)).ToList());
         if (fit.Slope <= 0 || fit.RSquared < _options.MinRSquared)
@@ -108,7 +117,7 @@ public sealed class MemoryLimitDetector : IDetector
             .Add("limit", heap ? "gc-heap-hard-limit" : "container")
             .Add("limitSource", track.Source)
             .Add("limitMB", Math.Round(limitMiB, 1))
-            .Add(heap ? "gcCommittedMB" : "workingSetMB", Math.Round(usedMiB, 1))
+            .Add(heap ? "liveHeapMB" : "workingSetMB", Math.Round(usedMiB, 1))
             .Add("usedPercent", Math.Round(percent, 1))
             .Add("growthMBPerMin", Math.Round(perMinuteMiB, 1))
             .Add("rSquared", Math.Round(fit.RSquared, 3))
@@ -118,7 +127,7 @@ public sealed class MemoryLimitDetector : IDetector
 
         var left = secondsLeft < 90 ? $"{secondsLeft:0} s" : $"{secondsLeft / 60:0.#} min";
         var message = heap
-            ? $"GC committed memory is {usedMiB:0} MB of the {limitMiB:0} MB heap hard limit ({track.Source}), {percent:0}%, growing {perMinuteMiB:0.#} MB/min: "
+            ? $"the live heap after gen2 collections is {usedMiB:0} MB of the {limitMiB:0} MB heap hard limit ({track.Source}), {percent:0}%, growing {perMinuteMiB:0.#} MB/min: "
               + $"at this rate the limit is reached in about {left}, and allocations then throw OutOfMemoryException"
             : $"working set is {usedMiB:0} MB of the container's {limitMiB:0} MB memory limit, {percent:0}%, growing {perMinuteMiB:0.#} MB/min: "
               + $"at this rate the limit is reached in about {left}, and the kernel's OOM killer then ends the process";

@@ -142,7 +142,7 @@ public sealed class RateLimitedDetector : IDetector
             evidence.Add("medianDelayAfter429Ms", Math.Round(medianDelay, 1)).Add("minDelayAfter429Ms", Math.Round(delays[0], 1));
 
         var top = culprits.Count > 0 ? $" ({string.Join(", ", culprits.Take(3).Select(c => $"{c["endpoint"]} {(int)c["status429"]! + (int)c["status503"]!}"))})" : "";
-        var message = $"{endpoint} throttled {count429 + count503} of {sent} requests in {windowSeconds:0} s: {count429} x 429 Too Many Requests"
+        var message = $"{endpoint} throttled {count429 + count503} of {sent} requests in {windowSeconds:0.#} s: {count429} x 429 Too Many Requests"
             + (count503 > 0 ? $", {count503} x 503" : "") + top;
         if (host.Early.Count > 0)
             message += $"; {host.Early.Count} requests went out less than {_options.EarlyRetryMilliseconds:0} ms after a 429 (median {medianDelay:0} ms), sooner than any Retry-After allows";

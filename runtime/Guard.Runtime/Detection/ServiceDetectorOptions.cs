@@ -62,10 +62,13 @@ public sealed class TimerLeakOptions
 public sealed class MemoryLimitOptions
 {
     /// <summary>The window over which the growth toward the limit is fitted.</summary>
-    public double WindowSeconds { get; set; } = 60;
+    public double WindowSeconds { get; set; } = 300;
 
     /// <summary>The fit must span at least this long.</summary>
-    public double MinSpanSeconds { get; set; } = 10;
+    public double MinSpanSeconds { get; set; } = 20;
+
+    /// <summary>The usage must have risen by this share of the limit (%) over the window.</summary>
+    public double MinRisePercent { get; set; } = 5;
 
     /// <summary>Share of the limit in use (%) below which nothing is reported.</summary>
     public double MinPercent { get; set; } = 70;
@@ -130,6 +133,8 @@ public sealed partial class DetectorOptions
         new("memlimit.percent", "% of the memory limit in use below which nothing is reported", 1, 100, o => o.MemoryLimit.MinPercent, (o, v) => o.MemoryLimit.MinPercent = v),
         new("memlimit.horizon", "seconds left to the limit, at the current rate, that are reported", 1, 86400, o => o.MemoryLimit.HorizonSeconds, (o, v) => o.MemoryLimit.HorizonSeconds = v),
         new("memlimit.critical-left", "seconds left to the limit that are critical", 1, 86400, o => o.MemoryLimit.CriticalSeconds, (o, v) => o.MemoryLimit.CriticalSeconds = v),
+        new("memlimit.rise", "% of the limit the usage must have risen by over the window", 0.1, 100, o => o.MemoryLimit.MinRisePercent, (o, v) => o.MemoryLimit.MinRisePercent = v),
+        new("memlimit.min-span", "seconds the rise toward the limit must span", 1, 86400, o => o.MemoryLimit.MinSpanSeconds, (o, v) => o.MemoryLimit.MinSpanSeconds = v),
         new("memlimit.window", "seconds over which the growth toward the limit is fitted", 5, 86400, o => o.MemoryLimit.WindowSeconds, (o, v) => o.MemoryLimit.WindowSeconds = v),
         new("exception.rate", "exceptions a second below which nothing is a storm", 0.1, 1e9, o => o.Exceptions.MinRatePerSecond, (o, v) => o.Exceptions.MinRatePerSecond = v),
         new("exception.factor", "times the process's own baseline rate that is a storm", 1.5, 1e6, o => o.Exceptions.Factor, (o, v) => o.Exceptions.Factor = v),

@@ -59,11 +59,12 @@ internal static class ServiceEvents
     {
         switch (e.EventName)
         {
-            case "RequestStart/Start":
+            // TraceEvent names Start/Stop events by their task: Request/Start (RequestStart in the source).
+            case "Request/Start":
             case "RequestStart":
                 translator.OnHttpRequestStart(Utc(e), e.ActivityID, Text(e, "scheme"), Text(e, "host"), Int(e, "port"), Text(e, "pathAndQuery"));
                 break;
-            case "RequestStop/Stop":
+            case "Request/Stop":
             case "RequestStop":
                 translator.OnHttpRequestStop(Utc(e), e.ActivityID, e.PayloadIndex("statusCode") >= 0 ? Int(e, "statusCode") : -1);
                 break;

@@ -15,12 +15,12 @@ public class MemoryLimitDetectorTests
         return stream;
     }
 
-    // Counters report MB of 10^6 bytes.
-    private static void Committed(SyntheticStream stream, double second, double mib) => stream.Counter(second, ServiceCounters.GcCommittedMB, mib * MiB / 1e6);
+    // The live heap after a gen2 collection; the working set counter reports MB of 10^6 bytes.
+    private static void Committed(SyntheticStream stream, double second, double mib) => stream.Heap(second, 2, mib);
     private static void WorkingSet(SyntheticStream stream, double second, double mib) => stream.Counter(second, ServiceCounters.WorkingSetMB, mib * MiB / 1e6);
 
     [Fact]
-    public void Committed_memory_growing_toward_the_hard_limit_is_reported_with_the_time_left()
+    public void A_live_heap_growing_toward_the_hard_limit_is_reported_with_the_time_left()
     {
         var stream = NewStream(heapLimitMiB: 200);
         // 2 MB/s from 100 MB: 70% (140 MB) at 20 s, the limit at 50 s.
@@ -44,7 +44,7 @@ public class MemoryLimitDetectorTests
     {
         var stream = NewStream(heapLimitMiB: 1000);
         // 30 MB/min from 700 MB: 10 min left at the start, under the 10 min horizon soon after.
-        for (var s = 0; s <= 120; s++)
+        for (var s = 0; s <= 120; s += 10)
             Committed(stream, s, 700 + 0.5 * s);
         var finding = Assert.Single(stream.Findings);
         Assert.Equal(Severity.Warning, finding.Severity);
@@ -98,10 +98,29 @@ public class MemoryLimitDetectorTests
         for (var s = 0; s <= 120; s++)
         {
             Committed(stream, s, 300);
-            WorkingSet(stream, s, 700 + s);
+            WorkingSet(stream, s, 800 + s);
         }
         var finding = Assert.Single(stream.Findings);
         Assert.Equal("container", finding.Evidence["limit"]);
         Assert.Contains("OOM killer", finding.Message);
+        Assert.Equal(Severity.Warning, finding.Severity);
+    }
+
+    [Fact]
+    public void Committed_memory_that_the_GC_lets_grow_to_the_limit_is_not_a_fill()
+    {
+        var stream = NewStream(heapLimitMiB: 200);
+        // Under a hard limit the GC commits up to the limit before a gen2 (as measured on .NET 10: 130 -> 207 MB in 50 s),
+        // while the live heap each gen2 finds stays at 125 MB.
+        for (var cycle = 0; cycle < 10; cycle++)
+        {
+            for (var s = 0; s < 60; s++)
+            {
+                stream.Counter(cycle * 60 + s, ServiceCounters.GcCommittedMB, (130 + 1.5 * s) * MiB / 1e6);
+                stream.Heap(cycle * 60 + s, 0, 125 + 1.4 * s);
+            }
+            Committed(stream, cycle * 60 + 59.5, 125 + cycle % 2);
+        }
+        Assert.Empty(stream.Findings);
     }
 }

@@ -21,7 +21,7 @@ internal sealed class CliProcess : IDisposable
     private readonly List<string> _stderr = new();
     private readonly object _lock = new();
 
-    private CliProcess(string fileName, IEnumerable<string> arguments)
+    private CliProcess(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -34,6 +34,8 @@ internal sealed class CliProcess : IDisposable
         foreach (var argument in arguments)
             info.ArgumentList.Add(argument);
         info.Environment.Remove("DOTNET_DiagnosticPorts");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            info.Environment[name] = value;
         _process = new Process { StartInfo = info };
         _process.OutputDataReceived += (_, e) => { if (e.Data != null) lock (_lock) { _stdout.Add(e.Data); Monitor.PulseAll(_lock); } };
         _process.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (_lock) { _stderr.Add(e.Data); Monitor.PulseAll(_lock); } };
@@ -55,9 +57,12 @@ internal sealed class CliProcess : IDisposable
     public static CliProcess Guard(params string[] arguments) => new(Dotnet, new[] { TestBinaries.Guard }.Concat(arguments));
 
     /// <summary>A test target running a scenario; returns once it has said it is ready.</summary>
-    public static CliProcess Target(params string[] arguments)
+    public static CliProcess Target(params string[] arguments) => Target(null, arguments);
+
+    /// <summary>A test target with extra environment variables (DOTNET_GCHeapHardLimit, for one).</summary>
+    public static CliProcess Target(IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
-        var target = new CliProcess(Dotnet, new[] { TestBinaries.Targets }.Concat(arguments));
+        var target = new CliProcess(Dotnet, new[] { TestBinaries.Targets }.Concat(arguments), environment);
         if (!target.WaitForOutput(line => line.StartsWith("ready", StringComparison.Ordinal), TimeSpan.FromSeconds(30)))
         {
             var transcript = target.Transcript;

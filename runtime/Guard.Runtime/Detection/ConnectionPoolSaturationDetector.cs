@@ -24,7 +24,7 @@ public sealed class ConnectionPoolSaturationDetector : IDetector
     private sealed class HostState
     {
         public readonly Queue<(DateTime Time, string Path, double Ms, int Version)> Waits = new();
-        public readonly Queue<DateTime> Opened = new();
+        public readonly List<DateTime> Opened = new(); // in time order
         public readonly HashSet<long> Open = new();
         public int ExcludedWaits;
         public bool Reported;
@@ -42,7 +42,7 @@ public sealed class ConnectionPoolSaturationDetector : IDetector
                 if (connection.Opened)
                 {
                     host.Open.Add(connection.ConnectionId);
-                    host.Opened.Enqueue(connection.Time);
+                    host.Opened.Add(connection.Time);
                 }
                 else
                     host.Open.Remove(connection.ConnectionId);
@@ -54,7 +54,7 @@ public sealed class ConnectionPoolSaturationDetector : IDetector
                 Trim(host, wait.Time);
                 var waitStart = wait.Time.AddMilliseconds(-wait.QueueMilliseconds);
                 // Served by a connection opened while it waited (possibly for it): a connect, not a full pool.
-                if (host.Opened.Any(t => t >= waitStart && t <= wait.Time))
+                if (OpenedBetween(host.Opened, waitStart, wait.Time))
                 {
                     host.ExcludedWaits++;
                     return null;
@@ -74,14 +74,25 @@ public sealed class ConnectionPoolSaturationDetector : IDetector
         return host;
     }
 
+    // From the newest back: opens are in time order, and the one that matters is the latest before the wait ended.
+    private static bool OpenedBetween(List<DateTime> opened, DateTime from, DateTime to)
+    {
+        for (var i = opened.Count - 1; i >= 0; i--)
+        {
+            if (opened[i] <= to)
+                return opened[i] >= from;
+        }
+        return false;
+    }
+
     private void Trim(HostState host, DateTime now)
     {
         var window = TimeSpan.FromSeconds(_options.WindowSeconds);
         while (host.Waits.Count > 0 && now - host.Waits.Peek().Time > window)
             host.Waits.Dequeue();
         // Connections opened are kept long enough to cover the longest wait that can still arrive.
-        while (host.Opened.Count > 0 && now - host.Opened.Peek() > window + TimeSpan.FromMinutes(2))
-            host.Opened.Dequeue();
+        var keep = host.Opened.FindIndex(t => now - t <= window + TimeSpan.FromMinutes(2));
+        host.Opened.RemoveRange(0, keep < 0 ? host.Opened.Count : keep);
         if (host.Reported && now - host.LastSaturated > 2 * window)
             host.Reported = host.ReportedCritical = false;
     }

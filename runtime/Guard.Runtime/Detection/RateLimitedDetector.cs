@@ -14,6 +14,9 @@ namespace Guard.Runtime.Detection;
 /// </summary>
 public sealed class RateLimitedDetector : IDetector
 {
+    // A storm can send thousands of requests a second; the window keeps the most recent of them.
+    private const int MaxEarly = 10_000;
+
     private readonly RateLimitOptions _options;
     private readonly Dictionary<HttpEndpoint, HostState> _hosts = new();
 
@@ -61,6 +64,8 @@ public sealed class RateLimitedDetector : IDetector
                 if (host.Last429 is { } last && sent.Time >= last && (sent.Time - last).TotalMilliseconds < _options.EarlyRetryMilliseconds)
                 {
                     host.Early.Enqueue((sent.Time, sent.Path, (sent.Time - last).TotalMilliseconds));
+                    if (host.Early.Count > MaxEarly)
+                        host.Early.Dequeue();
                     return Evaluate(sent.Endpoint, host, sent.Time);
                 }
                 return null;

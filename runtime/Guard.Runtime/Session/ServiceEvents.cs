@@ -50,7 +50,8 @@ internal static class ServiceEvents
             if (!limitsRead && e.ProviderName == CountersProvider && e.EventName == "EventCounters")
             {
                 limitsRead = true;
-                translator.OnMemoryLimits(Utc(e), MemoryLimits.Read(pid()));
+                // The stream's own process id: under `guard run` of a script, the process that connected is the target.
+                translator.OnMemoryLimits(Utc(e), MemoryLimits.Read(e.ProcessID > 0 ? e.ProcessID : pid()));
             }
         };
     }

@@ -92,7 +92,8 @@ internal sealed class FindingReporter : IDisposable
             parts.Add($"cpu {cpu:0}%");
         lock (_lock)
         {
-            parts.Add(_findings.Count == 1 ? "1 finding" : $"{_findings.Count} findings");
+            var count = _findings.Count(f => !f.Resolved);
+            parts.Add(count == 1 ? "1 finding" : $"{count} findings");
             parts.Add($"{(DateTime.UtcNow - _started).TotalSeconds:0} s");
             var line = "guard | " + string.Join(" | ", parts);
             // \r and erase-to-end-of-line redraw the line in place.
@@ -115,7 +116,8 @@ internal sealed class FindingReporter : IDisposable
     public int ExitCode(int otherwise)
     {
         lock (_lock)
-            return _findings.Any(f => f.Severity >= _settings.FailOn) ? GuardCommandLine.ExitFindings : otherwise;
+            // A finding that later resolved was still reported: it counts. The resolved records themselves do not.
+            return _findings.Any(f => !f.Resolved && f.Severity >= _settings.FailOn) ? GuardCommandLine.ExitFindings : otherwise;
     }
 
     /// <summary>The closing line on standard error: what was watched, for how long, and what was found.</summary>
@@ -126,13 +128,16 @@ internal sealed class FindingReporter : IDisposable
             ClearStatus();
             var seconds = (DateTime.UtcNow - _started).TotalSeconds;
             string found;
-            if (_findings.Count == 0)
+            var findings = _findings.Where(f => !f.Resolved).ToList();
+            var resolved = _findings.Count(f => f.Resolved);
+            if (findings.Count == 0)
                 found = "nothing found";
             else
             {
-                var byKind = _findings.GroupBy(f => f.Kind).Select(g => g.Count() == 1 ? g.Key : $"{g.Key} x{g.Count()}");
-                var critical = _findings.Count(f => f.Severity == Severity.Critical);
-                found = $"{_findings.Count} finding{(_findings.Count == 1 ? "" : "s")}" + (critical > 0 ? $" ({critical} critical)" : "") + ": " + string.Join(", ", byKind);
+                var byKind = findings.GroupBy(f => f.Kind).Select(g => g.Count() == 1 ? g.Key : $"{g.Key} x{g.Count()}");
+                var critical = findings.Count(f => f.Severity == Severity.Critical);
+                found = $"{findings.Count} finding{(findings.Count == 1 ? "" : "s")}" + (critical > 0 ? $" ({critical} critical)" : "") + ": " + string.Join(", ", byKind)
+                    + (resolved > 0 ? $"; {resolved} resolved since" : "");
             }
             _error.WriteLine($"guard: watched {target} for {seconds:0} s: {found}");
             _error.Flush();
@@ -142,6 +147,13 @@ internal sealed class FindingReporter : IDisposable
     internal static string TextBlock(Finding finding)
     {
         var text = new StringBuilder();
+        if (finding.Resolved)
+        {
+            // One line: the condition reported earlier has cleared.
+            text.AppendLine($"{finding.Time:HH:mm:ss}Z RESOLVED {finding.Kind} in {finding.Process} (pid {finding.Pid}), since {finding.Since:HH:mm:ss.f}Z: {finding.Message}");
+            text.AppendLine();
+            return text.ToString();
+        }
         var severity = finding.Severity == Severity.Critical ? "CRITICAL" : "WARNING";
         var lag = (finding.Time - finding.Since).TotalSeconds;
         text.AppendLine($"{finding.Time:HH:mm:ss}Z {severity} {finding.Kind} in {finding.Process} (pid {finding.Pid}), since {finding.Since:HH:mm:ss.f}Z ({lag:0.#} s ago)");
@@ -192,6 +204,7 @@ internal sealed class FindingReporter : IDisposable
     private static string Format(object value) => value switch
     {
         double d => d.ToString("0.###", CultureInfo.InvariantCulture),
+        bool b => b ? "true" : "false",
         IEnumerable<double> numbers => "[" + string.Join(",", numbers.Select(n => n.ToString("0.#", CultureInfo.InvariantCulture))) + "]",
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
     };

@@ -16,6 +16,7 @@ public sealed class ConnectionPoolSaturationDetector : IDetector
 {
     private readonly ConnectionPoolOptions _options;
     private readonly Dictionary<HttpEndpoint, HostState> _hosts = new();
+    private readonly List<HttpEndpoint> _reported = new();
 
     public ConnectionPoolSaturationDetector(ConnectionPoolOptions options) => _options = options;
 
@@ -30,9 +31,40 @@ public sealed class ConnectionPoolSaturationDetector : IDetector
         public bool Reported;
         public bool ReportedCritical;
         public DateTime LastSaturated;
+        public DateTime EpisodeSince;
+        public double WorstMedianMs;
     }
 
-    public Finding? Observe(Signal signal)
+    public Finding? Observe(Signal signal) => ObserveSignal(signal) ?? Resolve(signal.Time);
+
+    // A reported host without saturated waits for two windows: the pool keeps up again.
+    private Finding? Resolve(DateTime now)
+    {
+        foreach (var endpoint in _reported)
+        {
+            var host = _hosts[endpoint];
+            if (now - host.LastSaturated <= 2 * TimeSpan.FromSeconds(_options.WindowSeconds))
+                continue;
+            _reported.Remove(endpoint);
+            var severity = host.ReportedCritical ? Severity.Critical : Severity.Warning;
+            host.Reported = host.ReportedCritical = false;
+            return new Finding
+            {
+                Kind = Kind,
+                Severity = severity,
+                Resolved = true,
+                Time = now,
+                Since = host.EpisodeSince,
+                Message = $"requests to {endpoint} no longer wait for a busy connection (none for {(now - host.LastSaturated).TotalSeconds:0} s; the median wait was up to {host.WorstMedianMs:0} ms)",
+                Evidence = new Evidence().Add("host", endpoint.ToString()).Add("worstMedianWaitMs", Math.Round(host.WorstMedianMs, 1))
+                    .Add("quietSeconds", Math.Round((now - host.LastSaturated).TotalSeconds, 1)),
+                Advice = "",
+            };
+        }
+        return null;
+    }
+
+    private Finding? ObserveSignal(Signal signal)
     {
         switch (signal)
         {
@@ -93,8 +125,6 @@ public sealed class ConnectionPoolSaturationDetector : IDetector
         // Connections opened are kept long enough to cover the longest wait that can still arrive.
         var keep = host.Opened.FindIndex(t => now - t <= window + TimeSpan.FromMinutes(2));
         host.Opened.RemoveRange(0, keep < 0 ? host.Opened.Count : keep);
-        if (host.Reported && now - host.LastSaturated > 2 * window)
-            host.Reported = host.ReportedCritical = false;
     }
 
     private Finding? Evaluate(HttpEndpoint endpoint, HostState host, DateTime now)
@@ -107,9 +137,17 @@ public sealed class ConnectionPoolSaturationDetector : IDetector
             return null;
 
         host.LastSaturated = now;
+        if (host.Reported)
+            host.WorstMedianMs = Math.Max(host.WorstMedianMs, median);
         var severity = median >= _options.CriticalWaitMilliseconds ? Severity.Critical : Severity.Warning;
         if (host.Reported && (host.ReportedCritical || severity == Severity.Warning))
             return null;
+        if (!host.Reported)
+        {
+            _reported.Add(endpoint);
+            host.EpisodeSince = host.Waits.Peek().Time;
+            host.WorstMedianMs = median;
+        }
         host.Reported = true;
         host.ReportedCritical = severity == Severity.Critical;
         return Report(endpoint, host, now, severity, sorted, median);

@@ -26,6 +26,8 @@ public sealed class ExceptionStormDetector : IDetector
     private bool _reportedCritical;
     private double _frozenBaseline;
     private int _calmSamples;
+    private DateTime _since;
+    private double _peakRate;
 
     public ExceptionStormDetector(ExceptionStormOptions options) => _options = options;
 
@@ -87,10 +89,27 @@ public sealed class ExceptionStormDetector : IDetector
         if (rate < threshold)
         {
             if (_active && rate < threshold / 2 && ++_calmSamples >= 3)
+            {
+                var lastSeverity = _reportedCritical ? Severity.Critical : Severity.Warning;
                 _active = _reportedCritical = false;
+                return new Finding
+                {
+                    Kind = Kind,
+                    Severity = lastSeverity,
+                    Resolved = true,
+                    Time = now,
+                    Since = _since,
+                    Message = $"exceptions are back to {rate:0.#}/s (baseline {baseline:0.##}/s; {_peakRate:0}/s at the worst)",
+                    Evidence = new Evidence().Add("exceptionsPerSecond", Math.Round(rate, 1)).Add("baselinePerSecond", Math.Round(baseline, 2))
+                        .Add("peakPerSecond", Math.Round(_peakRate, 1)),
+                    Advice = "",
+                };
+            }
             return null;
         }
         _calmSamples = 0;
+        if (_active)
+            _peakRate = Math.Max(_peakRate, rate);
         // The window must be covered: one busy interval right after attaching is not a rate over the window.
         if (current.Sum(r => r.Interval) < Math.Min(_options.WindowSeconds, 2) * 0.9)
             return null;
@@ -98,13 +117,18 @@ public sealed class ExceptionStormDetector : IDetector
         var severity = rate >= _options.CriticalRatePerSecond ? Severity.Critical : Severity.Warning;
         if (_active && (_reportedCritical || severity == Severity.Warning))
             return null;
-        if (!_active)
+        var starting = !_active;
+        if (starting)
         {
             _active = true;
             _frozenBaseline = baseline;
+            _peakRate = rate;
         }
         _reportedCritical = severity == Severity.Critical;
-        return Report(now, severity, rate, baseline, current);
+        var finding = Report(now, severity, rate, baseline, current);
+        if (starting)
+            _since = finding.Since;
+        return finding;
     }
 
     private Finding Report(DateTime now, Severity severity, double rate, double baseline, List<(DateTime Time, double Count, double Interval)> current)

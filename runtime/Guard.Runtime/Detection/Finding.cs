@@ -56,6 +56,13 @@ public sealed record Finding
 {
     public required string Kind { get; init; }
     public required Severity Severity { get; init; }
+
+    /// <summary>
+    /// True for the record that says a reported condition has cleared (the pool recovered, the heap fell back): same kind
+    /// and pid as the finding it ends, the severity that finding last had, and the figures that show it is over.
+    /// </summary>
+    public bool Resolved { get; init; }
+
     public int Pid { get; init; }
     public string Process { get; init; } = "";
 

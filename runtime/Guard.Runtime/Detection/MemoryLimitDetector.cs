@@ -43,6 +43,8 @@ public sealed class MemoryLimitDetector : IDetector
         public bool Reported;
         public bool ReportedCritical;
         public double ReportedBytes;
+        public DateTime Since;
+        public DateTime LastHigh;
     }
 
     public Finding? Observe(Signal signal)
@@ -71,10 +73,31 @@ public sealed class MemoryLimitDetector : IDetector
         track.Points.Add((now, bytes));
         var drop = track.Points.FindIndex(p => (now - p.Time).TotalSeconds <= _options.WindowSeconds);
         track.Points.RemoveRange(0, drop < 0 ? track.Points.Count : drop);
-        // Given back a tenth of what it held when reported: the episode is over.
-        if (track.Reported && bytes < 0.9 * track.ReportedBytes)
-            track.Reported = track.ReportedCritical = false;
+        if (track.Reported && bytes >= track.ReportedBytes)
+            (track.ReportedBytes, track.LastHigh) = (bytes, now);
+        // Given back a tenth of its high, or no new high for a whole window: no longer heading for the limit.
+        if (track.Reported && (bytes < 0.9 * track.ReportedBytes || (now - track.LastHigh).TotalSeconds > _options.WindowSeconds))
+            return Resolve(track, limit, now, bytes);
         return Evaluate(track, limit, now, bytes);
+    }
+
+    private Finding Resolve(Track track, long limit, DateTime now, double bytes)
+    {
+        var severity = track.ReportedCritical ? Severity.Critical : Severity.Warning;
+        track.Reported = track.ReportedCritical = false;
+        var usage = track == _heap ? "the live heap" : "the working set";
+        return new Finding
+        {
+            Kind = Kind,
+            Severity = severity,
+            Resolved = true,
+            Time = now,
+            Since = track.Since,
+            Message = $"{usage} is no longer heading for the {limit / BytesPerMiB:0} MB limit: {bytes / BytesPerMiB:0} MB now, {track.ReportedBytes / BytesPerMiB:0} MB at most",
+            Evidence = new Evidence().Add("limit", track == _heap ? "gc-heap-hard-limit" : "container").Add("usedMB", Math.Round(bytes / BytesPerMiB, 1))
+                .Add("peakMB", Math.Round(track.ReportedBytes / BytesPerMiB, 1)).Add("limitMB", Math.Round(limit / BytesPerMiB, 1)),
+            Advice = "",
+        };
     }
 
     private Finding? Evaluate(Track track, long limit, DateTime now, double bytes)
@@ -108,6 +131,8 @@ public sealed class MemoryLimitDetector : IDetector
         track.Reported = true;
         track.ReportedCritical = severity == Severity.Critical;
         track.ReportedBytes = bytes;
+        track.LastHigh = now;
+        track.Since = first.Time;
 
         var perMinuteMiB = fit.Slope * 60 / BytesPerMiB;
         var usedMiB = bytes / BytesPerMiB;

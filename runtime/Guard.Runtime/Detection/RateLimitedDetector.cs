@@ -19,6 +19,7 @@ public sealed class RateLimitedDetector : IDetector
 
     private readonly RateLimitOptions _options;
     private readonly Dictionary<HttpEndpoint, HostState> _hosts = new();
+    private readonly List<HttpEndpoint> _reported = new();
 
     public RateLimitedDetector(RateLimitOptions options) => _options = options;
 
@@ -34,9 +35,40 @@ public sealed class RateLimitedDetector : IDetector
         public bool Reported;
         public bool ReportedCritical;
         public DateTime LastThrottled;
+        public DateTime EpisodeSince;
+        public int EpisodeThrottled;
     }
 
-    public Finding? Observe(Signal signal)
+    public Finding? Observe(Signal signal) => ObserveSignal(signal) ?? Resolve(signal.Time);
+
+    // A reported host that has not throttled for a full window: the episode is over, and a resolved record says so.
+    private Finding? Resolve(DateTime now)
+    {
+        foreach (var endpoint in _reported)
+        {
+            var host = _hosts[endpoint];
+            if (now - host.LastThrottled <= TimeSpan.FromSeconds(_options.WindowSeconds))
+                continue;
+            _reported.Remove(endpoint);
+            var severity = host.ReportedCritical ? Severity.Critical : Severity.Warning;
+            host.Reported = host.ReportedCritical = false;
+            return new Finding
+            {
+                Kind = Kind,
+                Severity = severity,
+                Resolved = true,
+                Time = now,
+                Since = host.EpisodeSince,
+                Message = $"{endpoint} has not throttled a request for {_options.WindowSeconds:0} s ({host.EpisodeThrottled} throttled responses in the episode)",
+                Evidence = new Evidence().Add("host", endpoint.ToString()).Add("throttledInEpisode", host.EpisodeThrottled)
+                    .Add("quietSeconds", Math.Round((now - host.LastThrottled).TotalSeconds, 1)),
+                Advice = "",
+            };
+        }
+        return null;
+    }
+
+    private Finding? ObserveSignal(Signal signal)
     {
         switch (signal)
         {
@@ -46,6 +78,8 @@ public sealed class RateLimitedDetector : IDetector
                 Trim(host, response.Time);
                 host.Throttled.Enqueue((response.Time, response.Path, response.StatusCode));
                 host.LastThrottled = response.Time;
+                if (host.Reported)
+                    host.EpisodeThrottled++;
                 if (response.StatusCode == 429)
                     host.Last429 = response.Time;
                 return Evaluate(response.Endpoint, host, response.Time);
@@ -91,9 +125,6 @@ public sealed class RateLimitedDetector : IDetector
             host.Early.Dequeue();
         var old = host.Sent.FindIndex(s => now - s.Second <= window);
         host.Sent.RemoveRange(0, old < 0 ? host.Sent.Count : old);
-        // A full window without throttling ends the episode: a new storm is a new finding.
-        if (host.Reported && now - host.LastThrottled > window)
-            host.Reported = host.ReportedCritical = false;
     }
 
     private Finding? Evaluate(HttpEndpoint endpoint, HostState host, DateTime now)
@@ -110,6 +141,12 @@ public sealed class RateLimitedDetector : IDetector
         var severity = storm ? Severity.Critical : Severity.Warning;
         if (host.Reported && (host.ReportedCritical || severity == Severity.Warning))
             return null;
+        if (!host.Reported)
+        {
+            _reported.Add(endpoint);
+            host.EpisodeSince = host.Throttled.Peek().Time;
+            host.EpisodeThrottled = throttled;
+        }
         host.Reported = true;
         host.ReportedCritical = severity == Severity.Critical;
         return Report(endpoint, host, now, severity, count429, throttled - count429);

@@ -21,6 +21,7 @@ public sealed class TimerLeakDetector : IDetector
     private bool _reportedCritical;
     private double _reportedFloor;
     private double _reportedLevel;
+    private DateTime _since;
 
     public TimerLeakDetector(TimerLeakOptions options) => _options = options;
 
@@ -32,12 +33,29 @@ public sealed class TimerLeakDetector : IDetector
             return null;
         var now = counter.Time;
         _points.Add((now, counter.Value));
+        if (_reported)
+            _reportedLevel = Math.Max(_reportedLevel, counter.Value);
         var drop = _points.FindIndex(p => (now - p.Time).TotalSeconds <= _options.WindowSeconds);
         _points.RemoveRange(0, drop < 0 ? _points.Count : drop);
 
         // Timers given back since the report: the rise is over, a new one may be reported.
         if (_reported && counter.Value < _reportedLevel - (_reportedLevel - _reportedFloor) / 2)
+        {
+            var severity = _reportedCritical ? Severity.Critical : Severity.Warning;
             _reported = _reportedCritical = false;
+            return new Finding
+            {
+                Kind = Kind,
+                Severity = severity,
+                Resolved = true,
+                Time = now,
+                Since = _since,
+                Message = $"active timers fell back to {counter.Value:0} (from {_reportedLevel:0}; {_reportedFloor:0} before the rise)",
+                Evidence = new Evidence().Add("activeTimers", Math.Round(counter.Value)).Add("peakActiveTimers", Math.Round(_reportedLevel))
+                    .Add("activeTimersAtStart", Math.Round(_reportedFloor)),
+                Advice = "",
+            };
+        }
         return Evaluate(now, counter.Value);
     }
 
@@ -75,6 +93,7 @@ public sealed class TimerLeakDetector : IDetector
         _reportedCritical = severity == Severity.Critical;
         _reportedFloor = first.Count;
         _reportedLevel = value;
+        _since = first.Time;
 
         // The series, thinned to at most 12 points across the rise.
         var step = Math.Max(1, segment.Count / 12);

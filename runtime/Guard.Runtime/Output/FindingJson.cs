@@ -27,6 +27,8 @@ public static class FindingJson
             writer.WriteStartObject();
             writer.WriteString("kind", finding.Kind);
             writer.WriteString("severity", SeverityName(finding.Severity));
+            if (finding.Resolved)
+                writer.WriteBoolean("resolved", true);
             writer.WriteNumber("pid", finding.Pid);
             writer.WriteString("process", finding.Process);
             writer.WriteString("time", Timestamp(finding.Time));

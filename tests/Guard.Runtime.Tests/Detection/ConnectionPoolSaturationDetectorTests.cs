@@ -33,6 +33,15 @@ public class ConnectionPoolSaturationDetectorTests
         Assert.Equal("api.exchange.example", finding.Evidence["host"]);
         Assert.Equal("/api/v3/order", finding.Culprits[0]["endpoint"]);
         Assert.Contains("per-server limit (2 connections open)", finding.Message);
+
+        // The pool keeps up again (short waits only): resolved after two windows.
+        for (var i = 0; i < 300; i++)
+            Wait(stream, 6 + i * 0.1, 3);
+        Assert.Equal(2, stream.Findings.Count);
+        var resolved = stream.Findings[1];
+        Assert.True(resolved.Resolved);
+        Assert.Equal(FindingKinds.ConnectionPoolSaturation, resolved.Kind);
+        Assert.Equal(finding.Since, resolved.Since);
     }
 
     [Fact]

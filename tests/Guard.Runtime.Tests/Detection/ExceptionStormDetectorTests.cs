@@ -80,8 +80,13 @@ public class ExceptionStormDetectorTests
 
         for (var s = 201; s <= 400; s++)
             Second(stream, s, 1);
+        var resolved = Assert.Single(stream.Findings, f => f.Resolved);
+        Assert.Equal(Severity.Critical, resolved.Severity);
+        Assert.Equal(stream.Findings[0].Since, resolved.Since);
+        Assert.InRange(resolved.Time, SyntheticStream.At(201), SyntheticStream.At(210));
         for (var s = 401; s <= 420; s++)
             Second(stream, s, 200);
-        Assert.Equal(3, stream.Findings.Count);
+        Assert.Equal(4, stream.Findings.Count);
+        Assert.False(stream.Findings[3].Resolved);
     }
 }

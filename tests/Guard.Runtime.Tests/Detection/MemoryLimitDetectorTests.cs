@@ -37,6 +37,12 @@ public class MemoryLimitDetectorTests
         Assert.Equal("GCHeapHardLimit", finding.Evidence["limitSource"]);
         Assert.Contains("OutOfMemoryException", finding.Message);
         Assert.Single(stream.Findings);
+
+        // The cache is released: resolved.
+        Committed(stream, 61, 90);
+        Assert.Equal(2, stream.Findings.Count);
+        Assert.True(stream.Findings[1].Resolved);
+        Assert.Equal(Severity.Critical, stream.Findings[1].Severity);
     }
 
     [Fact]

@@ -104,12 +104,19 @@ public class RateLimitedDetectorTests
             Request(stream, 31 + i * 0.03, Exchange, "/api/v3/order", 429, durationMs: 10);
         Assert.Equal(2, stream.Findings.Count);
 
-        // Quiet for more than a minute, then throttled again: a new finding.
+        // Quiet for more than a minute: resolved (at the last severity). Throttled again: a new finding.
         for (var s = 35; s < 120; s++)
             Request(stream, s, Exchange, "/api/v3/order", 200);
+        Assert.Equal(3, stream.Findings.Count);
+        var resolved = stream.Findings[2];
+        Assert.True(resolved.Resolved);
+        Assert.Equal(Severity.Critical, resolved.Severity);
+        Assert.Equal(stream.Findings[0].Since, resolved.Since);
+        Assert.InRange(resolved.Time, SyntheticStream.At(91), SyntheticStream.At(93));
         for (var i = 0; i < 10; i++)
             Request(stream, 120 + i * 3, Exchange, "/api/v3/order", 429);
-        Assert.Equal(3, stream.Findings.Count);
+        Assert.Equal(4, stream.Findings.Count);
+        Assert.False(stream.Findings[3].Resolved);
     }
 
     [Fact]

@@ -25,6 +25,13 @@ public class TimerLeakDetectorTests
         Assert.InRange((double)finding.Evidence["growthPerMinute"]!, 1190, 1210);
         Assert.InRange((double)finding.Culprits[0]["timerGrowthPerMinute"]!, 1190, 1210);
         Assert.Contains("a minute", finding.Message);
+
+        // The timers are disposed: resolved, once.
+        for (var s = 121; s <= 180; s++)
+            Timers(stream, s, 40);
+        Assert.Equal(2, stream.Findings.Count);
+        Assert.True(stream.Findings[1].Resolved);
+        Assert.Equal(finding.Since, stream.Findings[1].Since);
     }
 
     [Fact]

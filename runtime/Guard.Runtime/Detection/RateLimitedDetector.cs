@@ -7,7 +7,7 @@ namespace Guard.Runtime.Detection;
 
 /// <summary>
 /// A remote host that rate-limits the process: responses 429 Too Many Requests per host over a minute, and requests
-/// sent to that host sooner after a 429 than any Retry-After allows (a retry storm). Retry-After is not in the
+/// sent to the same endpoint sooner after its 429 than any Retry-After allows (a retry storm). Retry-After is not in the
 /// runtime's events; it is given in whole seconds, so a request less than a second after the 429 was too early for
 /// any Retry-After of 1 s or more (the threshold is `ratelimit.retry-ms`). A 503 counts as throttling only from a host
 /// that also answered 429 in the window: on its own it is as likely an outage as a rate limit.
@@ -31,7 +31,9 @@ public sealed class RateLimitedDetector : IDetector
         public readonly Queue<(DateTime Time, string Path, double DelayMs)> Early = new();
         // Requests sent, counted per second of the window: a busy client sends thousands a second.
         public readonly List<(DateTime Second, int Count)> Sent = new();
-        public DateTime? Last429;
+        // The last 429 of each endpoint: limits are often per endpoint, and a client that backs off the throttled one
+        // may go on calling the others.
+        public readonly Dictionary<string, DateTime> Last429 = new(StringComparer.Ordinal);
         public bool Reported;
         public bool ReportedCritical;
         public DateTime LastThrottled;
@@ -81,7 +83,11 @@ public sealed class RateLimitedDetector : IDetector
                 if (host.Reported)
                     host.EpisodeThrottled++;
                 if (response.StatusCode == 429)
-                    host.Last429 = response.Time;
+                {
+                    if (host.Last429.Count >= 1000 && !host.Last429.ContainsKey(response.Path))
+                        host.Last429.Clear();
+                    host.Last429[response.Path] = response.Time;
+                }
                 return Evaluate(response.Endpoint, host, response.Time);
             }
             case HttpRequestSentSignal sent:
@@ -95,7 +101,7 @@ public sealed class RateLimitedDetector : IDetector
                     host.Sent[^1] = (second, host.Sent[^1].Count + 1);
                 else
                     host.Sent.Add((second, 1));
-                if (host.Last429 is { } last && sent.Time >= last && (sent.Time - last).TotalMilliseconds < _options.EarlyRetryMilliseconds)
+                if (host.Last429.TryGetValue(sent.Path, out var last) && sent.Time >= last && (sent.Time - last).TotalMilliseconds < _options.EarlyRetryMilliseconds)
                 {
                     host.Early.Enqueue((sent.Time, sent.Path, (sent.Time - last).TotalMilliseconds));
                     if (host.Early.Count > MaxEarly)

@@ -120,6 +120,25 @@ public class RateLimitedDetectorTests
     }
 
     [Fact]
+    public void Other_endpoints_polled_while_one_backs_off_are_not_a_retry_storm()
+    {
+        var stream = NewStream();
+        // /order is throttled 4 times a minute and backed off for 3 s each time; /ticker is polled 10 times a second throughout.
+        for (var t = 0.0; t < 600; t += 0.1)
+            Request(stream, t, Exchange, "/api/v3/ticker", 200, durationMs: 5);
+        for (var minute = 0; minute < 10; minute++)
+        {
+            for (var k = 0; k < 4; k++)
+            {
+                var t0 = minute * 60 + k * 15 + 0.05;
+                Request(stream, t0, Exchange, "/api/v3/order", 429);
+                Request(stream, t0 + 3, Exchange, "/api/v3/order", 200);
+            }
+        }
+        Assert.Empty(stream.Findings);
+    }
+
+    [Fact]
     public void Service_unavailable_alone_is_an_outage_not_a_rate_limit()
     {
         var stream = NewStream();

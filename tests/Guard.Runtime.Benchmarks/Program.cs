@@ -35,7 +35,7 @@ public static class Program
         // Issue 13, at the default thresholds. The exception storm waits 35 s: the baseline needs 30 s of history.
         new("429 retry storm", new[] { "throttled", "--delay", "3" }, "rate-limited", 5, 30),
         new("pool of 2 vs 16 callers, 400 ms endpoint", new[] { "pool", "--delay", "3" }, "connection-pool-saturation", 10, 30),
-        new("timer leak 50/s", new[] { "timers", "--delay", "3", "--rate", "50" }, "timer-leak", 90, 120),
+        new("timer leak 50/s", new[] { "timer-leak", "--delay", "3", "--rate", "50" }, "timer-leak", 90, 120),
         new("fill 2 MB/s toward a 100 MiB hard limit", new[] { "memlimit", "--delay", "3", "--rate", "2" }, "memory-limit", 60, 90, "0x6400000"),
         new("exception storm 500/s", new[] { "exceptions", "--delay", "35" }, "exception-storm", 10, 75),
         new("busy healthy, 120 MB cache, 200 MiB limit (negative)", new[] { "healthy-busy", "--cache", "120" }, null, 0, 90, "0xC800000"),

@@ -26,7 +26,7 @@ public static class Program
     {
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("usage: Guard.TestTargets healthy|starve|starve-sync|gc|induced|leak|plateau|sawtooth|exit-soon|spawn|" + string.Join("|", ServiceScenarios.Names) + " [--delay s] [--duration s] [--rate MB/s] [--cache MB]");
+            Console.Error.WriteLine("usage: Guard.TestTargets healthy|starve|starve-sync|gc|induced|leak|plateau|sawtooth|exit-soon|spawn [--delay s] [--duration s] [--rate MB/s]");
             return 2;
         }
 
@@ -56,6 +56,9 @@ public static class Program
             Thread.Sleep(delay);
         Console.WriteLine($"onset {DateTime.UtcNow:O}");
         Console.Out.Flush();
+        // The scenarios of the HTTP, timer, memory-limit and exception detectors (ServiceScenarios.Names).
+        if (ServiceScenarios.TryRun(scenario, args, clock, duration))
+            return 0;
 
         switch (scenario)
         {
@@ -68,8 +71,6 @@ public static class Program
             case "plateau": Plateau(clock, duration, rate); break;
             case "sawtooth": Sawtooth(clock, duration, rate); break;
             default:
-                if (ServiceScenarios.TryRun(scenario, args, clock, duration))
-                    break;
                 Console.Error.WriteLine($"unknown scenario '{scenario}'");
                 return 2;
         }

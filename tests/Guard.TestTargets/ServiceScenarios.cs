@@ -23,7 +23,7 @@ internal static class ServiceScenarios
     private static readonly List<object> Retained = new();
     private static volatile int s_sink;
 
-    public static readonly string[] Names = { "throttled", "pool", "timers", "memlimit", "exceptions", "healthy-busy" };
+    public static readonly string[] Names = { "throttled", "pool", "timer-leak", "memlimit", "exceptions", "healthy-busy" };
 
     /// <summary>What runs during --delay, before the onset: a trickle of exceptions gives the storm a baseline to be far above.</summary>
     public static IDisposable? Baseline(string scenario)
@@ -40,7 +40,7 @@ internal static class ServiceScenarios
         {
             case "throttled": Throttled(clock, duration); return true;
             case "pool": Pool(clock, duration); return true;
-            case "timers": Timers(clock, duration, Setting(args, "--rate", 50)); return true;
+            case "timer-leak": TimerLeak(clock, duration, Setting(args, "--rate", 50)); return true;
             case "memlimit": FillTowardLimit(clock, duration, Setting(args, "--rate", 4)); return true;
             case "exceptions": Exceptions(clock, duration, Setting(args, "--rate", 500)); return true;
             case "healthy-busy": HealthyBusy(clock, duration, Setting(args, "--cache", 32)); return true;
@@ -93,7 +93,7 @@ internal static class ServiceScenarios
     }
 
     // A callback that schedules a new timer each time it runs and never disposes the old ones: `rate` timers a second.
-    private static void Timers(Stopwatch clock, TimeSpan duration, double rate)
+    private static void TimerLeak(Stopwatch clock, TimeSpan duration, double rate)
     {
         var leaked = new List<Timer>();
         var perTick = Math.Max(1, (int)Math.Round(rate / 10));

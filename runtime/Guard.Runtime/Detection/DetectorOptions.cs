@@ -121,7 +121,7 @@ public sealed partial class DetectorOptions
         new("leak.window", "seconds of collections the trend is fitted over", 5, 86400, o => o.Leak.WindowSeconds, (o, v) => o.Leak.WindowSeconds = v),
         new("counters.interval", "seconds between counter samples", 0.25, 10, o => o.CounterIntervalSeconds, (o, v) => o.CounterIntervalSeconds = v),
         new("leak.min-span", "seconds the trend must span", 1, 86400, o => o.Leak.MinSpanSeconds, (o, v) => o.Leak.MinSpanSeconds = v),
-    }.Concat(ServiceThresholds()).ToArray();
+    };
 
     /// <summary>Applies one `key=value` setting; false with a one-line reason when the key or value is not valid.</summary>
     public bool TrySet(string setting, out string error)

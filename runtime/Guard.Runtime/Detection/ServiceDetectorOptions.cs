@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 
 namespace Guard.Runtime.Detection;
 
@@ -114,6 +115,9 @@ public sealed partial class DetectorOptions
     public TimerLeakOptions Timers { get; } = new();
     public MemoryLimitOptions MemoryLimit { get; } = new();
     public ExceptionStormOptions Exceptions { get; } = new();
+
+    // After the initializer of Thresholds (DetectorOptions.cs) has run: the keys of these detectors follow the others.
+    static DetectorOptions() => Thresholds = Thresholds.Concat(ServiceThresholds()).ToArray();
 
     private static IEnumerable<Threshold> ServiceThresholds() => new Threshold[]
     {

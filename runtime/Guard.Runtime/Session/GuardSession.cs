@@ -206,9 +206,9 @@ public sealed class GuardSession : IDisposable
 
     private void Wire(EventPipeEventSource source)
     {
+        ServiceEvents.Wire(source, new ServiceSignalTranslator(_pipeline.Post), () => _pipeline.Pid);
         var clr = source.Clr;
         var translator = _translator;
-        ServiceEvents.Wire(source, new ServiceSignalTranslator(_pipeline.Post), () => _pipeline.Pid);
         clr.GCStart += e => { Seen(e); translator.OnGcStart(Utc(e), e.Count, e.Depth, (int)e.Reason, (int)e.Type); };
         clr.GCSuspendEEStart += e => translator.OnSuspendStart(Utc(e), (int)e.Reason);
         clr.GCRestartEEStop += e => translator.OnRestartEnd(Utc(e));

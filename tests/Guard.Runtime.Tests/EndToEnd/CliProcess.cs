@@ -59,7 +59,7 @@ internal sealed class CliProcess : IDisposable
     /// <summary>A test target running a scenario; returns once it has said it is ready.</summary>
     public static CliProcess Target(params string[] arguments) => Target(null, arguments);
 
-    /// <summary>A test target with extra environment variables (DOTNET_GCHeapHardLimit, for one).</summary>
+    /// <summary>A test target with extra environment variables (DOTNET_gcServer=1, for instance).</summary>
     public static CliProcess Target(IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
         var target = new CliProcess(Dotnet, new[] { TestBinaries.Targets }.Concat(arguments), environment);

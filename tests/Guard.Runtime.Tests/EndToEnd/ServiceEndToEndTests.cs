@@ -72,7 +72,7 @@ public class ServiceEndToEndTests
     public void Attach_reports_a_timer_leak_with_its_growth_rate()
     {
         var finding = AttachAndExpect(FindingKinds.TimerLeak, TimeSpan.FromSeconds(30), null, new[] { "timer.min-span=10", "timer.growth=200" },
-            "timers", "--delay", "2", "--rate", "50", "--duration", "60");
+            "timer-leak", "--delay", "2", "--rate", "50", "--duration", "60");
 
         Assert.InRange(finding.GetProperty("culprits")[0].GetProperty("timerGrowthPerMinute").GetDouble(), 600, 6000);
     }

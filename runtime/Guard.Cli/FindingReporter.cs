@@ -165,7 +165,7 @@ internal sealed class FindingReporter : IDisposable
                 Wrap(text, "  most allocated types (sampled; allocation is not retention): ", list.Select(Culprit));
         }
         if (finding.Culprits.Count > 0)
-            Wrap(text, "  most allocated types (sampled): ", finding.Culprits.Select(Culprit));
+            Wrap(text, "  " + CulpritText.Label(finding.Kind) + ": ", finding.Culprits.Select(c => CulpritText.Describe(finding.Kind, c) ?? Culprit(c)));
         Wrap(text, "  advice: ", finding.Advice.Split(' ', StringSplitOptions.RemoveEmptyEntries));
         text.AppendLine();
         return text.ToString();

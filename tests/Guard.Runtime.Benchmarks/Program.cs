@@ -15,7 +15,7 @@ namespace Guard.Runtime.Benchmarks;
 /// Times guard's detections against the test targets. Each run starts a target that misbehaves after a delay (so the
 /// session is in place before the onset), attaches `guard attach --format json`, and measures from the onset the target
 /// prints to the `time` of the first finding of the expected kind. Both clocks are this machine's.
-/// Usage: dotnet run -c Release --project tests/Guard.Runtime.Benchmarks -- [--runs N] [--only name,...] [--healthy-minutes M] [--interval s]
+/// Usage: dotnet run -c Release --project tests/Guard.Runtime.Benchmarks -- [--runs N] [--only name,...] [--healthy-minutes M [--healthy-scenario healthy-busy]] [--interval s]
 /// (--interval: guard's counter interval, -t counters.interval=s.)
 /// The healthy zoo: --zoo-minutes M [--parallel N] [--only name,...] watches each zoo program for M minutes and reports
 /// every finding, with guard's own CPU and memory; --flood-seconds S watches a GC event flood for S seconds and reports
@@ -23,7 +23,8 @@ namespace Guard.Runtime.Benchmarks;
 /// </summary>
 public static class Program
 {
-    private sealed record Scenario(string Name, string[] Arguments, string? ExpectedKind, double TargetSeconds, double LimitSeconds);
+    /// <param name="HardLimit">DOTNET_GCHeapHardLimit for the target (hexadecimal bytes), or null.</param>
+    private sealed record Scenario(string Name, string[] Arguments, string? ExpectedKind, double TargetSeconds, double LimitSeconds, string? HardLimit = null);
 
     private static readonly Scenario[] Scenarios =
     {
@@ -35,6 +36,13 @@ public static class Program
         new("leak 4 MB/s", new[] { "leak", "--delay", "3", "--rate", "4" }, "memory-leak", 180, 240),
         new("sawtooth (negative)", new[] { "sawtooth", "--delay", "3", "--rate", "8" }, null, 0, 90),
         new("plateau cache (negative)", new[] { "plateau", "--delay", "3", "--rate", "4" }, null, 0, 90),
+        // Issue 13, at the default thresholds. The exception storm waits 35 s: the baseline needs 30 s of history.
+        new("429 retry storm", new[] { "throttled", "--delay", "3" }, "rate-limited", 5, 30),
+        new("pool of 2 vs 16 callers, 400 ms endpoint", new[] { "pool", "--delay", "3" }, "connection-pool-saturation", 10, 30),
+        new("timer leak 50/s", new[] { "timer-leak", "--delay", "3", "--rate", "50" }, "timer-leak", 90, 120),
+        new("fill 2 MB/s toward a 100 MiB hard limit", new[] { "memlimit", "--delay", "3", "--rate", "2" }, "memory-limit", 60, 90, "0x6400000"),
+        new("exception storm 500/s", new[] { "exceptions", "--delay", "35" }, "exception-storm", 10, 75),
+        new("busy healthy, 120 MB cache, 200 MiB limit (negative)", new[] { "healthy-busy", "--cache", "120" }, null, 0, 90, "0xC800000"),
     };
 
     private static string? s_interval;
@@ -60,7 +68,9 @@ public static class Program
 
         var selected = Scenarios.Where(s => only is null || only.Any(o => s.Arguments[0] == o)).ToList();
         if (healthyMinutes > 0)
-            selected = new List<Scenario> { new($"healthy, {healthyMinutes:0} min", new[] { "healthy" }, null, 0, healthyMinutes * 60) };
+            selected = OptionText(args, "--healthy-scenario") == "healthy-busy"
+                ? new List<Scenario> { new($"busy healthy near a 200 MiB hard limit, {healthyMinutes:0} min", new[] { "healthy-busy", "--cache", "120" }, null, 0, healthyMinutes * 60, "0xC800000") }
+                : new List<Scenario> { new($"healthy, {healthyMinutes:0} min", new[] { "healthy" }, null, 0, healthyMinutes * 60) };
 
         foreach (var scenario in selected)
         {
@@ -91,7 +101,7 @@ public static class Program
     private static Result RunOnce(string guard, string targets, Scenario scenario)
     {
         var duration = (scenario.LimitSeconds + 30).ToString(CultureInfo.InvariantCulture);
-        using var target = Start(targets, scenario.Arguments.Concat(new[] { "--duration", duration }));
+        using var target = Start(targets, scenario.Arguments.Concat(new[] { "--duration", duration }), scenario.HardLimit);
         var pid = WaitFor(target, "ready pid=", TimeSpan.FromSeconds(30)) is { } ready
             ? int.Parse(ready.Split(' ')[1].Substring(4), CultureInfo.InvariantCulture)
             : throw new InvalidOperationException("target did not start");
@@ -177,9 +187,11 @@ public static class Program
         }
     }
 
-    private static Child Start(string dll, IEnumerable<string> arguments)
+    private static Child Start(string dll, IEnumerable<string> arguments, string? hardLimit = null)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = false, UseShellExecute = false };
+        if (hardLimit != null)
+            info.Environment["DOTNET_GCHeapHardLimit"] = hardLimit;
         info.ArgumentList.Add(dll);
         foreach (var argument in arguments)
             info.ArgumentList.Add(argument);

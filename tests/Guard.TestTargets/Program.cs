@@ -54,9 +54,13 @@ public static class Program
             return 0;
         }
 
-        Thread.Sleep(delay);
+        using (ServiceScenarios.Baseline(scenario))
+            Thread.Sleep(delay);
         Console.WriteLine($"onset {DateTime.UtcNow:O}");
         Console.Out.Flush();
+        // The scenarios of the HTTP, timer, memory-limit and exception detectors (ServiceScenarios.Names).
+        if (ServiceScenarios.TryRun(scenario, args, clock, duration))
+            return 0;
 
         switch (scenario)
         {

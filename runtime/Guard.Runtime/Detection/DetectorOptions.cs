@@ -102,7 +102,7 @@ public sealed class MemoryLeakOptions
 }
 
 /// <summary>All detector thresholds, with defaults, and the `key=value` names the CLI accepts for them.</summary>
-public sealed class DetectorOptions
+public sealed partial class DetectorOptions
 {
     public ThreadPoolStarvationOptions ThreadPool { get; } = new();
     public GcPressureOptions Gc { get; } = new();

@@ -15,6 +15,11 @@ public static class FindingKinds
     public const string ThreadPoolStarvation = "threadpool-starvation";
     public const string GcPressure = "gc-pressure";
     public const string MemoryLeak = "memory-leak";
+    public const string RateLimited = "rate-limited";
+    public const string ConnectionPoolSaturation = "connection-pool-saturation";
+    public const string TimerLeak = "timer-leak";
+    public const string MemoryLimit = "memory-limit";
+    public const string ExceptionStorm = "exception-storm";
 }
 
 /// <summary>

@@ -25,6 +25,11 @@ public sealed class DetectionPipeline
             new ThreadPoolStarvationDetector(options.ThreadPool),
             new GcPressureDetector(options.Gc, _allocations),
             new MemoryLeakDetector(options.Leak, _allocations),
+            new RateLimitedDetector(options.RateLimit),
+            new ConnectionPoolSaturationDetector(options.Pool),
+            new TimerLeakDetector(options.Timers),
+            new MemoryLimitDetector(options.MemoryLimit),
+            new ExceptionStormDetector(options.Exceptions),
         };
     }
 

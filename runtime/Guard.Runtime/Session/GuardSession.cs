@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics.Tracing;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Guard.Runtime.Detection;
@@ -75,14 +76,14 @@ public sealed class GuardSession : IDisposable
 
     public static IReadOnlyList<EventPipeProvider> Providers(bool sampleAllocations, double counterIntervalSeconds = 1)
     {
-        var keywords = (long)(ClrTraceEventParser.Keywords.GC | ClrTraceEventParser.Keywords.Threading);
+        var keywords = (long)(ClrTraceEventParser.Keywords.GC | ClrTraceEventParser.Keywords.Threading) | ServiceEvents.ExceptionKeyword;
         return new[]
         {
             // Verbose adds the allocation sampling event (GCAllocationTick, one per ~100 KB allocated) to the GC keyword.
             new EventPipeProvider(RuntimeProvider, sampleAllocations ? EventLevel.Verbose : EventLevel.Informational, keywords),
             new EventPipeProvider(CountersProvider, EventLevel.Informational, 0,
                 new Dictionary<string, string> { ["EventCounterIntervalSec"] = counterIntervalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) }),
-        };
+        }.Concat(ServiceEvents.Providers()).ToArray();
     }
 
     /// <summary>How long a target may take to answer the request that starts the session.</summary>
@@ -278,6 +279,7 @@ public sealed class GuardSession : IDisposable
 
     private void Wire(EventPipeEventSource source)
     {
+        ServiceEvents.Wire(source, new ServiceSignalTranslator(_pipeline.Post), () => _pipeline.Pid);
         var clr = source.Clr;
         var translator = _translator;
         // Callbacks read plain values out of the event and hand them on; nothing is parsed once the watch is over.

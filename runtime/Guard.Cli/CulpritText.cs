@@ -1,0 +1,31 @@
+using System.Globalization;
+using Guard.Runtime.Detection;
+
+namespace Guard.Cli;
+
+/// <summary>How the culprits of each kind read in text output (the allocating types of gc-pressure are the default).</summary>
+internal static class CulpritText
+{
+    public static string Label(string kind) => kind switch
+    {
+        FindingKinds.RateLimited => "throttled endpoints",
+        FindingKinds.ConnectionPoolSaturation => "waiting endpoints",
+        FindingKinds.ExceptionStorm => "exceptions",
+        FindingKinds.TimerLeak => "timer growth",
+        FindingKinds.MemoryLimit => "limit",
+        _ => "most allocated types (sampled)",
+    };
+
+    /// <summary>One culprit as a short phrase ending in ';' (the separator the wrapper trims), or null for the default form.</summary>
+    public static string? Describe(string kind, Evidence c) => kind switch
+    {
+        FindingKinds.RateLimited => $"{c["host"]}{c["endpoint"]} {c["status429"]}x429 {c["status503"]}x503, {c["earlyRequests"]} sent too soon;",
+        FindingKinds.ConnectionPoolSaturation => $"{c["host"]}{c["endpoint"]} {c["queuedRequests"]} queued, median {Number(c["medianWaitMs"])} ms;",
+        FindingKinds.ExceptionStorm => $"{c["type"]} x{c["count"]} \"{c["message"]}\";",
+        FindingKinds.TimerLeak => $"+{Number(c["timerGrowthPerMinute"])} timers/min, {Number(c["activeTimers"])} active;",
+        FindingKinds.MemoryLimit => $"{c["limitSource"]}, about {Number(c["secondsLeft"])} s left at +{Number(c["growthMBPerMin"])} MB/min;",
+        _ => null,
+    };
+
+    private static string Number(object? value) => value is double d ? d.ToString("0.#", CultureInfo.InvariantCulture) : value?.ToString() ?? "?";
+}

@@ -1,0 +1,125 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Guard.Runtime.Signals;
+
+namespace Guard.Runtime.Detection;
+
+/// <summary>
+/// Timers that are created and never disposed, or that schedule another on each tick: the active timer count
+/// (System.Runtime `active-timer-count`, which counts System.Threading timers, Task.Delay and CancelAfter) rises
+/// without leveling off. A busy process has many timers (one per request timeout in flight), but their number follows
+/// the load and levels off once the oldest expire; so the rise is taken from the last low point of the window, must
+/// last `timer.min-span` seconds, add `timer.growth` timers at `timer.rate` a minute or more, be a straight line (R²),
+/// keep its pace in its recent half, and end at a new high.
+/// </summary>
+public sealed class TimerLeakDetector : IDetector
+{
+    private readonly TimerLeakOptions _options;
+    private readonly List<(DateTime Time, double Count)> _points = new();
+    private bool _reported;
+    private bool _reportedCritical;
+    private double _reportedFloor;
+    private double _reportedLevel;
+    private DateTime _since;
+
+    public TimerLeakDetector(TimerLeakOptions options) => _options = options;
+
+    public string Kind => FindingKinds.TimerLeak;
+
+    public Finding? Observe(Signal signal)
+    {
+        if (signal is not CounterSignal { Name: ServiceCounters.ActiveTimerCount } counter)
+            return null;
+        var now = counter.Time;
+        _points.Add((now, counter.Value));
+        if (_reported)
+            _reportedLevel = Math.Max(_reportedLevel, counter.Value);
+        var drop = _points.FindIndex(p => (now - p.Time).TotalSeconds <= _options.WindowSeconds);
+        _points.RemoveRange(0, drop < 0 ? _points.Count : drop);
+
+        // Timers given back since the report: the rise is over, a new one may be reported.
+        if (_reported && counter.Value < _reportedLevel - (_reportedLevel - _reportedFloor) / 2)
+        {
+            var severity = _reportedCritical ? Severity.Critical : Severity.Warning;
+            _reported = _reportedCritical = false;
+            return new Finding
+            {
+                Kind = Kind,
+                Severity = severity,
+                Resolved = true,
+                Time = now,
+                Since = _since,
+                Message = $"active timers fell back to {counter.Value:0} (from {_reportedLevel:0}; {_reportedFloor:0} before the rise)",
+                Evidence = new Evidence().Add("activeTimers", Math.Round(counter.Value)).Add("peakActiveTimers", Math.Round(_reportedLevel))
+                    .Add("activeTimersAtStart", Math.Round(_reportedFloor)),
+                Advice = "",
+            };
+        }
+        return Evaluate(now, counter.Value);
+    }
+
+    private Finding? Evaluate(DateTime now, double value)
+    {
+        if (_points.Count < 5 || value < _points.Max(p => p.Count))
+            return null;
+        var floor = _points.Min(p => p.Count);
+        var tolerance = 0.05 * Math.Max(value - floor, 0);
+        var start = _points.FindLastIndex(p => p.Count <= floor + tolerance && p.Time < now);
+        if (start < 0)
+            return null;
+        var segment = _points.GetRange(start, _points.Count - start);
+        var first = segment[0];
+        var span = (now - first.Time).TotalSeconds;
+        var growth = value - first.Count;
+        if (span < _options.MinSpanSeconds || growth < _options.MinGrowth)
+            return null;
+        var perMinute = growth / span * 60;
+        if (perMinute < _options.MinGrowthPerMinute)
+            return null;
+
+        var fit = TrendFit.Fit(segment.Select(p => ((p.Time - first.Time).TotalSeconds, p.Count)).ToList());
+        if (fit.RSquared < _options.MinRSquared || fit.Slope * 60 < _options.MinGrowthPerMinute)
+            return null;
+        var middle = segment.Last(p => p.Time <= first.Time.AddSeconds(span / 2));
+        var recentPerMinute = (value - middle.Count) / Math.Max((now - middle.Time).TotalSeconds, 0.001) * 60;
+        if (recentPerMinute < _options.MinRecentRateRatio * perMinute)
+            return null;
+
+        var severity = perMinute >= _options.CriticalGrowthPerMinute ? Severity.Critical : Severity.Warning;
+        if (_reported && (_reportedCritical || severity == Severity.Warning))
+            return null;
+        _reported = true;
+        _reportedCritical = severity == Severity.Critical;
+        _reportedFloor = first.Count;
+        _reportedLevel = value;
+        _since = first.Time;
+
+        // The series, thinned to at most 12 points across the rise.
+        var step = Math.Max(1, segment.Count / 12);
+        var series = segment.Where((_, i) => i % step == 0).Select(p => Math.Round(p.Count)).TakeLast(12).ToArray();
+        var evidence = new Evidence()
+            .Add("growthPerMinute", Math.Round(perMinute, 1))
+            .Add("growthPerSecond", Math.Round(perMinute / 60, 2))
+            .Add("fittedPerMinute", Math.Round(fit.Slope * 60, 1))
+            .Add("rSquared", Math.Round(fit.RSquared, 3))
+            .Add("activeTimers", Math.Round(value))
+            .Add("activeTimersAtStart", Math.Round(first.Count))
+            .Add("windowSeconds", Math.Round(span, 1))
+            .Add("activeTimersSeries", series);
+        return new Finding
+        {
+            Kind = Kind,
+            Severity = severity,
+            Time = now,
+            Since = first.Time,
+            Message = $"active timers grew by {growth:0} in {span:0} s ({first.Count:0} -> {value:0}), {perMinute:0} a minute ({perMinute / 60:0.#}/s) without leveling off",
+            Evidence = evidence,
+            Culprits = new[] { new Evidence().Add("timerGrowthPerMinute", Math.Round(perMinute, 1)).Add("activeTimers", Math.Round(value)) },
+            Advice = "Timers are created faster than they end. Dispose every System.Threading.Timer (and PeriodicTimer) you create, or keep one timer and "
+                + "Change() it instead of creating one per tick or per item; a callback that creates a new Timer each time it runs multiplies them. "
+                + "Task.Delay and CancellationTokenSource.CancelAfter count too: dispose CancellationTokenSources, and do not start long delays per request "
+                + "that nothing cancels. Every active timer roots its callback and whatever it captures.",
+        };
+    }
+}

@@ -1,0 +1,49 @@
+using System;
+using Guard.Cli;
+using Guard.Runtime.Detection;
+
+namespace Guard.Runtime.Tests.Cli;
+
+public class CulpritTextTests
+{
+    private static Finding WithCulprit(string kind, Evidence culprit) => new()
+    {
+        Kind = kind,
+        Severity = Severity.Critical,
+        Pid = 4242,
+        Process = "TradingBot",
+        Time = new DateTime(2026, 11, 22, 5, 0, 12, DateTimeKind.Utc),
+        Since = new DateTime(2026, 11, 22, 5, 0, 10, DateTimeKind.Utc),
+        Message = "m",
+        Evidence = new Evidence().Add("n", 1),
+        Culprits = new[] { culprit },
+        Advice = "a",
+    };
+
+    [Fact]
+    public void Each_kind_names_its_culprits_in_its_own_words()
+    {
+        var rateLimited = FindingReporter.TextBlock(WithCulprit(FindingKinds.RateLimited,
+            new Evidence().Add("host", "api.exchange.example").Add("endpoint", "/api/v3/order").Add("status429", 40).Add("status503", 0).Add("earlyRequests", 38)));
+        Assert.Contains("throttled endpoints: api.exchange.example/api/v3/order 40x429 0x503, 38 sent too soon", rateLimited);
+        Assert.DoesNotContain("allocated", rateLimited);
+
+        var pool = FindingReporter.TextBlock(WithCulprit(FindingKinds.ConnectionPoolSaturation,
+            new Evidence().Add("host", "127.0.0.1:5000").Add("endpoint", "/slow").Add("queuedRequests", 12).Add("medianWaitMs", 812.4)));
+        Assert.Contains("waiting endpoints: 127.0.0.1:5000/slow 12 queued, median 812.4 ms", pool);
+
+        var storm = FindingReporter.TextBlock(WithCulprit(FindingKinds.ExceptionStorm,
+            new Evidence().Add("type", "System.TimeoutException").Add("count", 900).Add("share", 0.9).Add("message", "timed out")));
+        Assert.Contains("exceptions: System.TimeoutException x900 \"timed out\"", storm);
+
+        var timers = FindingReporter.TextBlock(WithCulprit(FindingKinds.TimerLeak, new Evidence().Add("timerGrowthPerMinute", 2957.2).Add("activeTimers", 542d)));
+        Assert.Contains("timer growth: +2957.2 timers/min, 542 active", timers);
+
+        var limit = FindingReporter.TextBlock(WithCulprit(FindingKinds.MemoryLimit,
+            new Evidence().Add("limitSource", "GCHeapHardLimit").Add("secondsLeft", 49d).Add("growthMBPerMin", 68.8)));
+        Assert.Contains("limit: GCHeapHardLimit, about 49 s left at +68.8 MB/min", limit);
+
+        var gc = FindingReporter.TextBlock(WithCulprit(FindingKinds.GcPressure, new Evidence().Add("type", "System.Byte[]").Add("sampledMB", 412.3).Add("share", 0.71)));
+        Assert.Contains("most allocated types (sampled): System.Byte[] 71% (412.3 MB)", gc);
+    }
+}

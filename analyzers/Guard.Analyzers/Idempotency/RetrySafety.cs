@@ -96,6 +96,9 @@ namespace Guard.Analyzers
         private static bool IsReadOrCancelName(string name)
         {
             var words = OperationNames.Words(name);
+            // GetResponse sends the request it is called on: not a read.
+            if (words.Count > 1 && words[0] == "get" && words[1] == "response")
+                return false;
             return words.Count > 0 && words[0] is "get" or "fetch" or "query" or "list" or "read" or "load" or "download" or "search"
                 or "find" or "lookup" or "cancel" or "ping" or "head" or "check" or "exists";
         }
@@ -109,6 +112,10 @@ namespace Guard.Analyzers
         {
             if (call.Instance != null && IsWebRequest(call.Instance.Type))
                 return "its WebRequest can be sent only once";
+            // request.GetResponseAsync() on a library's own request object (CryptoExchange.Net's IRequest holds one
+            // HttpRequestMessage): the object is the request, and it may be sendable only once.
+            if (call.Instance?.Type is { } receiver && IsRequestObject(receiver))
+                return "it sends a request object that may be sendable only once";
             foreach (var argument in call.Arguments)
             {
                 if (argument.ArgumentKind == ArgumentKind.DefaultValue)
@@ -130,6 +137,18 @@ namespace Guard.Analyzers
         }
 
         private static bool IsWebRequest(ITypeSymbol? type) => DerivesFrom(type, "WebRequest", "System.Net");
+
+        private static bool IsRequestObject(ITypeSymbol type)
+        {
+            if (type.Name.EndsWith("Request", System.StringComparison.Ordinal))
+                return true;
+            foreach (var iface in type.AllInterfaces)
+            {
+                if (iface.Name.EndsWith("Request", System.StringComparison.Ordinal))
+                    return true;
+            }
+            return false;
+        }
 
         /// <summary>Content that can be read again: a null, or bytes, a string, JSON or a form made in the call itself.</summary>
         private static bool IsReplayableContent(IOperation value)

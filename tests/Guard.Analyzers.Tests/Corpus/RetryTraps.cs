@@ -51,6 +51,20 @@ namespace Corpus.Traps
         }
     }
 
+    /// <summary>A library's own request object holding one HttpRequestMessage (as CryptoExchange.Net's IRequest does).</summary>
+    public interface IRequest
+    {
+        Task<HttpResponseMessage> GetResponseAsync(CancellationToken ct);
+    }
+
+    public sealed class RequestSender
+    {
+        public async Task<HttpResponseMessage> SendAsync(IRequest request, CancellationToken ct)
+        {
+            return await request.GetResponseAsync(ct); // trap: the request object is sent once
+        }
+    }
+
     /// <summary>An exchange SDK's surface (listed in guard.outbound_methods).</summary>
     public interface ISdk
     {

@@ -94,8 +94,13 @@ namespace Guard.Analyzers
             "params", "parameters", "options", "result", "response", "rate", "rates", "id", "ids", "count", "mode", "type",
             "file", "files", "data", "bytes", "chunk", "chunks");
 
+        /// <summary>Every family needs one of these stems; checked without allocating, since GRD004 asks for every invocation.</summary>
+        private static readonly string[] Stems = { "order", "buy", "sell", "position", "margin", "withdraw", "transfer", "pay", "charge", "refund", "disburse", "remit" };
+
         public static OperationName Classify(string identifier)
         {
+            if (!HasStem(identifier))
+                return default;
             var words = Words(identifier);
             var family = FamilyOf(words);
             if (family == OperationFamily.None)
@@ -106,6 +111,16 @@ namespace Guard.Analyzers
                     return new OperationName(family, certain: false);
             }
             return new OperationName(family, certain: true);
+        }
+
+        private static bool HasStem(string identifier)
+        {
+            foreach (var stem in Stems)
+            {
+                if (identifier.IndexOf(stem, StringComparison.OrdinalIgnoreCase) >= 0)
+                    return true;
+            }
+            return false;
         }
 
         private static OperationFamily FamilyOf(List<string> words)

@@ -76,38 +76,54 @@ namespace Guard.Analyzers.CodeFixes
                 (p, taken) => UniqueNames.Pick(model, p.Await.SpanStart, p.Await, LambdaParameterNames, taken));
             var fields = StaticFieldInsertion.NameOnePerType(plans.Values, p => p.FieldOwner, p => p.Await.SpanStart, model, FieldName);
 
+            var settings = RetryPipelineSettings.Read(document.Project.AnalyzerOptions, root.SyntaxTree);
             var newLine = LineEndings.Of(root);
             var newRoot = root.ReplaceNodes(plans.Keys.Concat(fields.Keys), (original, rewritten) =>
             {
                 if (plans.TryGetValue(original, out var plan))
                     return Rewrite((AwaitExpressionSyntax)rewritten, plan, plan.ExistingPipeline ?? fields[plan.FieldOwner!.Declaration]);
-                return StaticFieldInsertion.Insert((TypeDeclarationSyntax)rewritten, FieldText(fields[original]), newLine);
+                return StaticFieldInsertion.Insert((TypeDeclarationSyntax)rewritten, FieldText(fields[original], settings), newLine);
             });
             return await CodeFixSupport.FinishAsync(document.WithSyntaxRoot(newRoot), cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>
-        /// Polly's default (every exception but cancellation) plus HttpClient's timeout and the transient HTTP
-        /// answers (5xx, 408, 429); a response that is retried is disposed so its connection goes back to the pool.
-        /// Status codes are numbers because HttpStatusCode.TooManyRequests is missing from netstandard2.0.
+        /// A total timeout around the retry and a per-attempt timeout inside it, as the standard resilience handler
+        /// has. Polly's default predicate (every exception but cancellation) plus HttpClient's timeout and the
+        /// transient HTTP answers (5xx, 408, 429). A 429 or 503 waits as long as its Retry-After asks (delta or
+        /// date, capped); anything else backs off exponentially with jitter. A retried response is disposed so its
+        /// connection goes back to the pool. Status codes are numbers: HttpStatusCode.TooManyRequests is missing
+        /// from netstandard2.0. Written for C# 7.3, the oldest language a Polly v8 project may use.
         /// </summary>
-        private static string FieldText(string name) => $$"""
+        private static string FieldText(string name, RetryPipelineSettings settings) => $$"""
             private static readonly global::Polly.ResiliencePipeline {{name}} = new global::Polly.ResiliencePipelineBuilder()
+                .AddTimeout(global::System.TimeSpan.FromSeconds({{settings.TotalTimeoutSeconds}}))
                 .AddRetry(new global::Polly.Retry.RetryStrategyOptions
                 {
                     ShouldHandle = new global::Polly.PredicateBuilder()
                         .Handle<global::System.Exception>(e => !(e is global::System.OperationCanceledException) || e.InnerException is global::System.TimeoutException)
                         .HandleResult(r => r is global::System.Net.Http.HttpResponseMessage response && ((int)response.StatusCode >= 500 || (int)response.StatusCode == 408 || (int)response.StatusCode == 429)),
+                    DelayGenerator = args =>
+                    {
+                        var response = args.Outcome.Result as global::System.Net.Http.HttpResponseMessage;
+                        var retryAfter = response != null && ((int)response.StatusCode == 429 || (int)response.StatusCode == 503) ? response.Headers.RetryAfter : null;
+                        if (retryAfter == null)
+                            return new global::System.Threading.Tasks.ValueTask<global::System.TimeSpan?>((global::System.TimeSpan?)null);
+                        var wait = retryAfter.Delta ?? (retryAfter.Date.HasValue ? retryAfter.Date.Value - global::System.DateTimeOffset.UtcNow : global::System.TimeSpan.Zero);
+                        var cap = global::System.TimeSpan.FromSeconds({{settings.RetryAfterCapSeconds}});
+                        return new global::System.Threading.Tasks.ValueTask<global::System.TimeSpan?>(wait < global::System.TimeSpan.Zero ? global::System.TimeSpan.Zero : wait > cap ? cap : wait);
+                    },
                     OnRetry = args =>
                     {
                         (args.Outcome.Result as global::System.IDisposable)?.Dispose();
                         return default;
                     },
-                    MaxRetryAttempts = 3,
+                    MaxRetryAttempts = {{settings.MaxRetryAttempts}},
                     BackoffType = global::Polly.DelayBackoffType.Exponential,
                     UseJitter = true,
-                    Delay = global::System.TimeSpan.FromMilliseconds(200),
+                    Delay = global::System.TimeSpan.FromMilliseconds({{settings.BaseDelayMilliseconds}}),
                 })
+                .AddTimeout(global::System.TimeSpan.FromSeconds({{settings.AttemptTimeoutSeconds}}))
                 .Build();
 
             """;

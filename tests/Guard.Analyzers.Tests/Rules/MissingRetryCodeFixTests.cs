@@ -14,11 +14,22 @@ public class MissingRetryCodeFixTests
     private static string Field(string name = "s_retryPipeline", string indent = "        ") => string.Join("\n", new[]
     {
         $"private static readonly ResiliencePipeline {name} = new ResiliencePipelineBuilder()",
+        "    .AddTimeout(TimeSpan.FromSeconds(30))",
         "    .AddRetry(new RetryStrategyOptions",
         "    {",
         "        ShouldHandle = new PredicateBuilder()",
         "            .Handle<Exception>(e => !(e is OperationCanceledException) || e.InnerException is TimeoutException)",
         "            .HandleResult(r => r is HttpResponseMessage response && ((int)response.StatusCode >= 500 || (int)response.StatusCode == 408 || (int)response.StatusCode == 429)),",
+        "        DelayGenerator = args =>",
+        "        {",
+        "            var response = args.Outcome.Result as HttpResponseMessage;",
+        "            var retryAfter = response != null && ((int)response.StatusCode == 429 || (int)response.StatusCode == 503) ? response.Headers.RetryAfter : null;",
+        "            if (retryAfter == null)",
+        "                return new ValueTask<TimeSpan?>((TimeSpan?)null);",
+        "            var wait = retryAfter.Delta ?? (retryAfter.Date.HasValue ? retryAfter.Date.Value - DateTimeOffset.UtcNow : TimeSpan.Zero);",
+        "            var cap = TimeSpan.FromSeconds(20);",
+        "            return new ValueTask<TimeSpan?>(wait < TimeSpan.Zero ? TimeSpan.Zero : wait > cap ? cap : wait);",
+        "        },",
         "        OnRetry = args =>",
         "        {",
         "            (args.Outcome.Result as IDisposable)?.Dispose();",
@@ -27,8 +38,9 @@ public class MissingRetryCodeFixTests
         "        MaxRetryAttempts = 3,",
         "        BackoffType = DelayBackoffType.Exponential,",
         "        UseJitter = true,",
-        "        Delay = TimeSpan.FromMilliseconds(200),",
+        "        Delay = TimeSpan.FromMilliseconds(1000),",
         "    })",
+        "    .AddTimeout(TimeSpan.FromSeconds(10))",
         "    .Build();",
     }.Select(line => indent + line));
 

@@ -26,14 +26,61 @@ namespace Guard.Analyzers.CodeFixes
     public sealed class MissingRetryCodeFixProvider : CodeFixProvider
     {
         public const string EquivalenceKey = "GRD001.RetryPipeline";
+        public const string RegistrationEquivalenceKey = "GRD001.StandardResilienceHandler";
         private const string FieldName = "s_retryPipeline";
 
         private static readonly string[] LambdaParameterNames = { "ct", "token", "cancellationToken", "retryToken" };
 
         public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(GuardDescriptors.MissingRetryId);
 
-        public override FixAllProvider GetFixAllProvider() =>
+        private static readonly FixAllProvider PipelineFixAll =
             FixAllProvider.Create(async (context, document, diagnostics) => (Document?)await FixAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
+
+        public override FixAllProvider GetFixAllProvider() => new ByEquivalenceKey();
+
+        /// <summary>FixAll for either fix: pipelines document by document; registrations once each, across the solution.</summary>
+        private sealed class ByEquivalenceKey : FixAllProvider
+        {
+            public override System.Collections.Generic.IEnumerable<FixAllScope> GetSupportedFixAllScopes() => PipelineFixAll.GetSupportedFixAllScopes();
+
+            public override async Task<CodeAction?> GetFixAsync(FixAllContext fixAllContext)
+            {
+                if (fixAllContext.CodeActionEquivalenceKey != RegistrationEquivalenceKey)
+                    return await PipelineFixAll.GetFixAsync(fixAllContext).ConfigureAwait(false);
+                var solution = fixAllContext.Solution;
+                return CodeAction.Create("Add the standard resilience handler to the registrations", async ct =>
+                {
+                    var plans = new List<ResilienceHandlerRegistration>();
+                    foreach (var project in Scope(fixAllContext))
+                    {
+                        var diagnostics = fixAllContext.Scope is FixAllScope.Document && fixAllContext.Document != null
+                            ? await fixAllContext.GetDocumentDiagnosticsAsync(fixAllContext.Document).ConfigureAwait(false)
+                            : await fixAllContext.GetAllDiagnosticsAsync(project).ConfigureAwait(false);
+                        foreach (var diagnostic in diagnostics)
+                        {
+                            var document = project.GetDocument(diagnostic.Location.SourceTree);
+                            var plan = document is null ? null : await RegistrationPlanAsync(document, diagnostic, ct).ConfigureAwait(false);
+                            if (plan != null)
+                                plans.Add(plan);
+                        }
+                    }
+                    return await ResilienceHandlerRegistration.ApplyAsync(solution, plans, ct).ConfigureAwait(false);
+                }, RegistrationEquivalenceKey);
+            }
+
+            private static IEnumerable<Project> Scope(FixAllContext context) =>
+                context.Scope == FixAllScope.Solution ? context.Solution.Projects : new[] { context.Project };
+        }
+
+        private static async Task<ResilienceHandlerRegistration?> RegistrationPlanAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
+        {
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            if (root is null || model is null ||
+                root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax call)
+                return null;
+            return await ResilienceHandlerRegistration.FindAsync(document, model, call, cancellationToken).ConfigureAwait(false);
+        }
 
         public override async Task RegisterCodeFixesAsync(CodeFixContext context)
         {
@@ -44,6 +91,18 @@ namespace Guard.Analyzers.CodeFixes
                 return;
             foreach (var diagnostic in context.Diagnostics)
             {
+                // On the registration first: it protects every call of the client, and leaves this code as it is.
+                var registration = await RegistrationPlanAsync(document, diagnostic, context.CancellationToken).ConfigureAwait(false);
+                if (registration != null)
+                {
+                    var registrationTitle = $"Add the standard resilience handler to the registration of {registration.Client}" +
+                        (registration.DisableUnsafe ? " (no retries of POST, PUT, PATCH, DELETE)" : "");
+                    context.RegisterCodeFix(
+                        CodeAction.Create(registrationTitle,
+                            ct => ResilienceHandlerRegistration.ApplyAsync(document.Project.Solution, new[] { registration }, ct),
+                            RegistrationEquivalenceKey),
+                        diagnostic);
+                }
                 var plan = Plan.Create(root, model, diagnostic, context.CancellationToken);
                 if (plan is null)
                     continue;

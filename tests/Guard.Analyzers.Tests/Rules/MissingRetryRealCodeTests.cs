@@ -145,4 +145,51 @@ public class MissingRetryRealCodeTests
                 [|client.GetAsync("https://hooks.example.com/ping")|].ContinueWith(t => Console.WriteLine("sent"));
         }
         """);
+
+    // ---- a client from the SDK's own factory, when the SDK has a retrying handler (Alpaca) ----
+
+    [Fact]
+    public Task A_client_made_by_a_factory_method_of_an_SDK_with_a_retrying_handler_is_not_reported() => Verify.VerifyAsync(Usings + """
+        using Polly;
+        sealed class ThrottleHandler : DelegatingHandler
+        {
+            private readonly IAsyncPolicy<HttpResponseMessage> _policy;
+            public ThrottleHandler(IAsyncPolicy<HttpResponseMessage> policy) : base(new HttpClientHandler()) => _policy = policy;
+            protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct) =>
+                _policy.ExecuteAsync(token => base.SendAsync(request, token), ct);
+        }
+        sealed class Configuration
+        {
+            internal IAsyncPolicy<HttpResponseMessage> Policy { get; set; } = Polly.Policy.NoOpAsync<HttpResponseMessage>();
+            internal HttpClient GetConfiguredHttpClient() => new HttpClient(new ThrottleHandler(Policy));
+        }
+        sealed class TradingClient
+        {
+            private readonly HttpClient _httpClient;
+            private static readonly HttpClient s_plain = new HttpClient();
+            public TradingClient(Configuration configuration) => _httpClient = configuration.GetConfiguredHttpClient();
+
+            public Task<string> Clock() => _httpClient.GetStringAsync("v2/clock");
+            public Task<string> Plain() => [|s_plain.GetStringAsync("v2/clock")|];
+        }
+        abstract class DataClientBase(HttpClient httpClient)
+        {
+            protected readonly HttpClient HttpClient = httpClient;
+            public Task<string> Bars() => HttpClient.GetStringAsync("v2/bars");
+        }
+        """);
+
+    [Fact]
+    public Task A_client_from_a_factory_method_is_reported_when_no_handler_retries() => Verify.VerifyAsync(Usings + """
+        sealed class Configuration
+        {
+            internal HttpClient GetConfiguredHttpClient() => new HttpClient();
+        }
+        sealed class TradingClient
+        {
+            private readonly HttpClient _httpClient;
+            public TradingClient(Configuration configuration) => _httpClient = configuration.GetConfiguredHttpClient();
+            public Task<string> Clock() => [|_httpClient.GetStringAsync("v2/clock")|];
+        }
+        """);
 }

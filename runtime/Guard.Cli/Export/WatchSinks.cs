@@ -34,6 +34,8 @@ internal sealed class WatchSinks : IDisposable
         {
             if (settings.PrometheusHost is { } host)
                 sinks._sinks.Add(PrometheusSink.Start(host, settings.PrometheusPort));
+            if (settings.SarifPath is { } sarif)
+                sinks._sinks.Add(SarifSink.Create(sarif));
             // (more sinks)
             return sinks;
         }
@@ -115,6 +117,7 @@ internal sealed class WatchSinks : IDisposable
     private static string SinkName(IWatchSink sink) => sink switch
     {
         PrometheusSink => "the Prometheus endpoint",
+        SarifSink => "the SARIF file",
         _ => sink.GetType().Name,
     };
 

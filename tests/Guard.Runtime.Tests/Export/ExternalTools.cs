@@ -79,6 +79,27 @@ internal sealed class ExternalProcess : IDisposable
 
     public string Output { get { lock (_output) return string.Join("\n", _output.TakeLast(40)); } }
 
+    public int Id => _process.Id;
+
+    /// <summary>Waits, bounded, for a line of output (standard output or error).</summary>
+    public bool WaitFor(Func<string, bool> match, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            lock (_output)
+            {
+                if (_output.Any(match))
+                    return true;
+            }
+            if (_process.HasExited)
+                break;
+            System.Threading.Thread.Sleep(100);
+        }
+        lock (_output)
+            return _output.Any(match);
+    }
+
     public bool HasExited => _process.HasExited;
 
     public void Dispose()

@@ -36,6 +36,8 @@ internal sealed class WatchSinks : IDisposable
                 sinks._sinks.Add(PrometheusSink.Start(host, settings.PrometheusPort));
             if (settings.SarifPath is { } sarif)
                 sinks._sinks.Add(SarifSink.Create(sarif));
+            if (settings.ReportPath is { } report)
+                sinks._sinks.Add(HtmlReportSink.Create(report));
             // (more sinks)
             return sinks;
         }
@@ -118,6 +120,7 @@ internal sealed class WatchSinks : IDisposable
     {
         PrometheusSink => "the Prometheus endpoint",
         SarifSink => "the SARIF file",
+        HtmlReportSink => "the HTML report",
         _ => sink.GetType().Name,
     };
 

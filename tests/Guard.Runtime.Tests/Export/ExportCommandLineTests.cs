@@ -15,6 +15,7 @@ public class ExportCommandLineTests
     [InlineData("attach", "1", "--prometheus", ":9464")]
     [InlineData("run", "--prometheus", "127.0.0.1:x", "--", "dotnet", "x.dll")]
     [InlineData("attach", "1", "--sarif", "/nonexistent-folder/guard.sarif")]
+    [InlineData("attach", "1", "--report", "/nonexistent-folder/report.html")]
     [InlineData("run", "--sarif", "/proc/guard.sarif", "--", "dotnet", "x.dll")]
     public void Bad_export_options_are_one_line_and_exit_code_2(params string[] arguments)
     {

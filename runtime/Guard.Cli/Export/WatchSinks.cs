@@ -38,7 +38,8 @@ internal sealed class WatchSinks : IDisposable
                 sinks._sinks.Add(SarifSink.Create(sarif));
             if (settings.ReportPath is { } report)
                 sinks._sinks.Add(HtmlReportSink.Create(report));
-            // (more sinks)
+            if (settings.OtlpEndpoint is { } endpoint)
+                sinks._sinks.Add(OtlpSink.Start(endpoint, settings.OtlpGrpc, warn));
             return sinks;
         }
         catch (ExportException e)
@@ -121,6 +122,7 @@ internal sealed class WatchSinks : IDisposable
         PrometheusSink => "the Prometheus endpoint",
         SarifSink => "the SARIF file",
         HtmlReportSink => "the HTML report",
+        OtlpSink => "the OTLP export",
         _ => sink.GetType().Name,
     };
 

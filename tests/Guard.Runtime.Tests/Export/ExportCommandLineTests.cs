@@ -16,6 +16,8 @@ public class ExportCommandLineTests
     [InlineData("run", "--prometheus", "127.0.0.1:x", "--", "dotnet", "x.dll")]
     [InlineData("attach", "1", "--sarif", "/nonexistent-folder/guard.sarif")]
     [InlineData("attach", "1", "--report", "/nonexistent-folder/report.html")]
+    [InlineData("attach", "1", "--otlp", "not a url")]
+    [InlineData("attach", "1", "--otlp", "ftp://127.0.0.1:4318")]
     [InlineData("run", "--sarif", "/proc/guard.sarif", "--", "dotnet", "x.dll")]
     public void Bad_export_options_are_one_line_and_exit_code_2(params string[] arguments)
     {

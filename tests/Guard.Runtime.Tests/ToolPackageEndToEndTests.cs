@@ -34,7 +34,7 @@ public class ToolPackageEndToEndTests
             var guard = Path.Combine(tools, "guard");
             var help = ProcessRunner.Run(guard, "--help", work, TimeSpan.FromMinutes(1));
             Assert.Equal(0, help.ExitCode);
-            foreach (var verb in new[] { "ps", "attach", "run" })
+            foreach (var verb in new[] { "ps", "attach", "run", "watch" })
                 Assert.Contains(verb, help.Output, StringComparison.Ordinal);
 
             var version = ProcessRunner.Run(guard, "--version", work, TimeSpan.FromMinutes(1));

@@ -34,12 +34,13 @@ internal sealed class WatchSinks : IDisposable
         {
             if (settings.PrometheusHost is { } host)
                 sinks._sinks.Add(PrometheusSink.Start(host, settings.PrometheusPort));
+            if (settings.OtlpEndpoint is { } endpoint)
+                sinks._sinks.Add(OtlpSink.Start(endpoint, settings.OtlpGrpc, warn));
+            // Files last: a refused port or collector leaves no file behind.
             if (settings.SarifPath is { } sarif)
                 sinks._sinks.Add(SarifSink.Create(sarif));
             if (settings.ReportPath is { } report)
                 sinks._sinks.Add(HtmlReportSink.Create(report));
-            if (settings.OtlpEndpoint is { } endpoint)
-                sinks._sinks.Add(OtlpSink.Start(endpoint, settings.OtlpGrpc, warn));
             return sinks;
         }
         catch (ExportException e)

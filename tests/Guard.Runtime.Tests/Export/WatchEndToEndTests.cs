@@ -69,6 +69,18 @@ public class WatchEndToEndTests
         }
     }
 
+    [Fact]
+    public void Watch_of_listed_pids_ends_when_they_have_all_exited()
+    {
+        using var target = CliProcess.Target("exit-soon");
+        using var guard = CliProcess.Guard("watch", target.Id.ToString(), "--duration", "30");
+        var exit = guard.WaitForExit(TimeSpan.FromSeconds(25));
+
+        Assert.True(exit == 2, guard.Transcript);
+        Assert.Contains(guard.StandardError, l => l.Contains("every listed process exited", StringComparison.Ordinal));
+        Assert.DoesNotContain(guard.StandardError, l => l.Contains("   at ", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("watch")]
     [InlineData("watch", "999999")]

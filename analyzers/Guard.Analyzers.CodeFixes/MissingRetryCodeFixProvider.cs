@@ -136,31 +136,38 @@ namespace Guard.Analyzers.CodeFixes
             var fields = StaticFieldInsertion.NameOnePerType(plans.Values, p => p.FieldOwner, p => p.Await.SpanStart, model, FieldName);
 
             var settings = RetryPipelineSettings.Read(document.Project.AnalyzerOptions, root.SyntaxTree);
+            // HttpRequestException.StatusCode exists from .NET 5: where it does, a 4xx thrown by EnsureSuccessStatusCode is not retried.
+            var statusCodes = model.Compilation.GetTypeByMetadataName("System.Net.Http.HttpRequestException")?.GetMembers("StatusCode").Length > 0;
             var newLine = LineEndings.Of(root);
             var newRoot = root.ReplaceNodes(plans.Keys.Concat(fields.Keys), (original, rewritten) =>
             {
                 if (plans.TryGetValue(original, out var plan))
                     return Rewrite((AwaitExpressionSyntax)rewritten, plan, plan.ExistingPipeline ?? fields[plan.FieldOwner!.Declaration]);
-                return StaticFieldInsertion.Insert((TypeDeclarationSyntax)rewritten, FieldText(fields[original], settings), newLine);
+                return StaticFieldInsertion.Insert((TypeDeclarationSyntax)rewritten, FieldText(fields[original], settings, statusCodes), newLine);
             });
             return await CodeFixSupport.FinishAsync(document.WithSyntaxRoot(newRoot), cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>
         /// A total timeout around the retry and a per-attempt timeout inside it, as the standard resilience handler
-        /// has. Polly's default predicate (every exception but cancellation) plus HttpClient's timeout and the
-        /// transient HTTP answers (5xx, 408, 429). A 429 or 503 waits as long as its Retry-After asks (delta or
+        /// has. Only transient failures are retried: a network failure (HttpRequestException without a 4xx status,
+        /// IOException), HttpClient's own timeout, the per-attempt timeout, and the transient HTTP answers (5xx, 408,
+        /// 429). An SDK's own exception (NotFoundException, a validation error) is an answer, not a failure: retrying
+        /// it would only delay the caller's catch. A 429 or 503 waits as long as its Retry-After asks (delta or
         /// date, capped); anything else backs off exponentially with jitter. A retried response is disposed so its
         /// connection goes back to the pool. Status codes are numbers: HttpStatusCode.TooManyRequests is missing
         /// from netstandard2.0. Written for C# 7.3, the oldest language a Polly v8 project may use.
         /// </summary>
-        private static string FieldText(string name, RetryPipelineSettings settings) => $$"""
+        private static string FieldText(string name, RetryPipelineSettings settings, bool statusCodes) => $$"""
             private static readonly global::Polly.ResiliencePipeline {{name}} = new global::Polly.ResiliencePipelineBuilder()
                 .AddTimeout(global::System.TimeSpan.FromSeconds({{settings.TotalTimeoutSeconds}}))
                 .AddRetry(new global::Polly.Retry.RetryStrategyOptions
                 {
                     ShouldHandle = new global::Polly.PredicateBuilder()
-                        .Handle<global::System.Exception>(e => !(e is global::System.OperationCanceledException) || e.InnerException is global::System.TimeoutException)
+                        .Handle<global::System.Net.Http.HttpRequestException>({{(statusCodes ? "e => e.StatusCode == null || (int)e.StatusCode >= 500 || (int)e.StatusCode == 408 || (int)e.StatusCode == 429" : "")}})
+                        .Handle<global::System.IO.IOException>()
+                        .Handle<global::Polly.Timeout.TimeoutRejectedException>()
+                        .Handle<global::System.OperationCanceledException>(e => e.InnerException is global::System.TimeoutException)
                         .HandleResult(r => r is global::System.Net.Http.HttpResponseMessage response && ((int)response.StatusCode >= 500 || (int)response.StatusCode == 408 || (int)response.StatusCode == 429)),
                     DelayGenerator = args =>
                     {

@@ -18,7 +18,10 @@ public class MissingRetryCodeFixTests
         "    .AddRetry(new RetryStrategyOptions",
         "    {",
         "        ShouldHandle = new PredicateBuilder()",
-        "            .Handle<Exception>(e => !(e is OperationCanceledException) || e.InnerException is TimeoutException)",
+        "            .Handle<HttpRequestException>(e => e.StatusCode == null || (int)e.StatusCode >= 500 || (int)e.StatusCode == 408 || (int)e.StatusCode == 429)",
+        "            .Handle<IOException>()",
+        "            .Handle<TimeoutRejectedException>()",
+        "            .Handle<OperationCanceledException>(e => e.InnerException is TimeoutException)",
         "            .HandleResult(r => r is HttpResponseMessage response && ((int)response.StatusCode >= 500 || (int)response.StatusCode == 408 || (int)response.StatusCode == 429)),",
         "        DelayGenerator = args =>",
         "        {",
@@ -64,11 +67,13 @@ public class MissingRetryCodeFixTests
         }
         """, $$"""
         using System;
+        using System.IO;
         using System.Net.Http;
         using System.Threading;
         using System.Threading.Tasks;
         using Polly;
         using Polly.Retry;
+        using Polly.Timeout;
 
         namespace Bot
         {
@@ -100,10 +105,12 @@ public class MissingRetryCodeFixTests
         }
         """, $$"""
         using System;
+        using System.IO;
         using System.Net.Http;
         using System.Threading.Tasks;
         using Polly;
         using Polly.Retry;
+        using Polly.Timeout;
 
         namespace Bot;
 
@@ -132,10 +139,12 @@ public class MissingRetryCodeFixTests
         }
         """, $$"""
         using System;
+        using System.IO;
         using System.Net.Http;
         using System.Threading.Tasks;
         using Polly;
         using Polly.Retry;
+        using Polly.Timeout;
 
         class C
         {
@@ -170,11 +179,13 @@ public class MissingRetryCodeFixTests
         }
         """, $$"""
         using System;
+        using System.IO;
         using System.Net.Http;
         using System.Threading;
         using System.Threading.Tasks;
         using Polly;
         using Polly.Retry;
+        using Polly.Timeout;
 
         class C
         {
@@ -252,10 +263,12 @@ public class MissingRetryCodeFixTests
         }
         """, $$"""
         using System;
+        using System.IO;
         using System.Net.Http;
         using System.Threading.Tasks;
         using Polly;
         using Polly.Retry;
+        using Polly.Timeout;
 
         class C
         {
@@ -364,11 +377,13 @@ public class MissingRetryCodeFixTests
         """, $$"""
         using System;
         using System.Collections.Generic;
+        using System.IO;
         using System.Net.Http;
         using System.Threading;
         using System.Threading.Tasks;
         using Polly;
         using Polly.Retry;
+        using Polly.Timeout;
 
         class Quotes
         {
@@ -409,10 +424,12 @@ public class MissingRetryCodeFixTests
         }
         """, $$"""
         using System;
+        using System.IO;
         using System.Net.Http;
         using System.Threading.Tasks;
         using Polly;
         using Polly.Retry;
+        using Polly.Timeout;
 
         class C
         {

@@ -56,7 +56,7 @@ namespace Guard.Analyzers
             var site = ClientSites.Classify(creation, context.ContainingSymbol);
             if (site.Kind == ClientSiteKind.None)
                 return;
-            var lifetime = ClientLifetimes.Judge(creation, site, isHttpClient && KnownTypes.Same(type, types.HttpClient));
+            var lifetime = ClientLifetimes.Judge(creation, site, isHttpClient, isHttpClient && KnownTypes.Same(type, types.HttpClient));
             if (!lifetime.IsDropped)
                 return;
             var what = isHttpClient ? type.Name : type.Name + " (which opens an HttpClient of its own)";

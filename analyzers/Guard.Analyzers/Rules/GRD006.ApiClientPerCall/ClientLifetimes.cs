@@ -26,7 +26,7 @@ namespace Guard.Analyzers
     /// </summary>
     internal static class ClientLifetimes
     {
-        public static ClientLifetime Judge(IObjectCreationOperation creation, ClientSite site, bool isPlainHttpClient)
+        public static ClientLifetime Judge(IObjectCreationOperation creation, ClientSite site, bool isHttpClient, bool isPlainHttpClient)
         {
             IOperation value = creation;
             while (value.Parent is IConversionOperation or IParenthesizedOperation)
@@ -35,17 +35,19 @@ namespace Guard.Analyzers
             {
                 case IInvocationOperation invocation when invocation.Instance == value:
                     return new ClientLifetime(!IsDispose(invocation.TargetMethod.Name), false);
+                case IMemberReferenceOperation member when member.Instance == value && !isHttpClient && EndsInCall(member):
+                    return new ClientLifetime(true, false);
                 case IReturnOperation when site.Kind == ClientSiteKind.PropertyGetter && !site.InLambda:
                     // Every read of the property makes a client its reader drops.
                     return new ClientLifetime(true, false);
                 case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
-                    return JudgeLocal(creation, declarator, site, isPlainHttpClient);
+                    return JudgeLocal(creation, declarator, site, isHttpClient, isPlainHttpClient);
                 default:
                     return default;
             }
         }
 
-        private static ClientLifetime JudgeLocal(IObjectCreationOperation creation, IVariableDeclaratorOperation declarator, ClientSite site, bool isPlainHttpClient)
+        private static ClientLifetime JudgeLocal(IObjectCreationOperation creation, IVariableDeclaratorOperation declarator, ClientSite site, bool isHttpClient, bool isPlainHttpClient)
         {
             if (site.Kind == ClientSiteKind.PropertyGetter)
                 return default;
@@ -76,6 +78,9 @@ namespace Guard.Analyzers
                     case IMemberReferenceOperation member when member.Instance == use:
                         // Configured per call (headers, timeout, base address): a shared client must not be.
                         hoistable = false;
+                        // An SDK client is called through its parts: client.SpotApi.Trading.PlaceOrderAsync(...).
+                        if (!isHttpClient && EndsInCall(member))
+                            calls++;
                         break;
                     case IConditionalAccessOperation conditional when conditional.Operation == use:
                         hoistable = false;
@@ -94,6 +99,14 @@ namespace Guard.Analyzers
                     return default;
             }
             return calls > 0 ? new ClientLifetime(true, hoistable) : default;
+        }
+
+        private static bool EndsInCall(IOperation member)
+        {
+            var current = member;
+            while (current.Parent is IMemberReferenceOperation next && next.Instance == current)
+                current = next;
+            return current.Parent is IInvocationOperation invocation && invocation.Instance == current;
         }
 
         private static bool IsDispose(string name) => name is "Dispose" or "DisposeAsync";

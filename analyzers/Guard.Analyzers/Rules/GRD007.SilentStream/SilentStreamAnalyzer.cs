@@ -72,7 +72,9 @@ namespace Guard.Analyzers
             var kind = Classify(invocation, types);
             if (kind == ReceiveKind.None || !InLoop(invocation))
                 return;
-            if (HasDeadline(invocation, types))
+            if (HasDeadline(invocation, types, out var tokenFromCaller))
+                return;
+            if (tokenFromCaller && types.CompilationDeclaresWatchdog)
                 return;
             if (context.ContainingSymbol.ContainingType is { } type && types.WatchesSilence(type))
                 return;
@@ -226,15 +228,18 @@ namespace Guard.Analyzers
         /// source made without a delay. Anything else (a field, a property, a call) may be cancelled by a watchdog
         /// out of sight.
         /// </summary>
-        private static bool HasDeadline(IInvocationOperation invocation, StreamTypes types)
+        private static bool HasDeadline(IInvocationOperation invocation, StreamTypes types, out bool tokenFromCaller)
         {
+            tokenFromCaller = false;
             foreach (var argument in invocation.Arguments)
             {
                 if (!KnownTypes.Same(argument.Parameter?.Type, types.CancellationToken))
                     continue;
                 if (argument.ArgumentKind == ArgumentKind.DefaultValue)
                     return false;
-                return !IsWithoutDeadline(ApiClientPerCallAnalyzer.Unwrap(argument.Value), types);
+                var token = ApiClientPerCallAnalyzer.Unwrap(argument.Value);
+                tokenFromCaller = token is IParameterReferenceOperation or IPropertyReferenceOperation { Property.Name: "Token" };
+                return !IsWithoutDeadline(token, types);
             }
             return false; // an overload without a token (ReadLineAsync())
         }

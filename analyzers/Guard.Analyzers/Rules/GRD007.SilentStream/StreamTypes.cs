@@ -11,6 +11,7 @@ namespace Guard.Analyzers
     {
         private readonly ConcurrentDictionary<INamedTypeSymbol, bool> _watchesSilence = new ConcurrentDictionary<INamedTypeSymbol, bool>(SymbolEqualityComparer.Default);
         private readonly Lazy<bool> _setsKeepAliveTimeout;
+        private readonly Lazy<bool> _declaresWatchdog;
 
         public StreamTypes(Compilation compilation)
         {
@@ -27,6 +28,7 @@ namespace Guard.Analyzers
             var options = compilation.GetTypeByMetadataName("System.Net.WebSockets.ClientWebSocketOptions");
             HasKeepAliveTimeout = options != null && !options.GetMembers("KeepAliveTimeout").IsEmpty;
             _setsKeepAliveTimeout = new Lazy<bool>(() => Mentions(compilation, "KeepAliveTimeout"), LazyThreadSafetyMode.ExecutionAndPublication);
+            _declaresWatchdog = new Lazy<bool>(() => DeclaresWatchdog(compilation), LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
         public INamedTypeSymbol? WebSocket { get; }
@@ -45,6 +47,33 @@ namespace Guard.Analyzers
 
         /// <summary>Somewhere in the compilation a socket's KeepAliveTimeout is set: a socket made elsewhere may be one of those.</summary>
         public bool CompilationSetsKeepAliveTimeout => HasKeepAliveTimeout && _setsKeepAliveTimeout.Value;
+
+        /// <summary>
+        /// Some type, field, property or method of the compilation is a watchdog or a last-received stamp by name
+        /// (a WatchdogTimer, LastMessageTime): a token handed in to a receive loop may be the one it cancels.
+        /// </summary>
+        public bool CompilationDeclaresWatchdog => _declaresWatchdog.Value;
+
+        private static bool DeclaresWatchdog(Compilation compilation)
+        {
+            foreach (var tree in compilation.SyntaxTrees)
+            {
+                foreach (var node in tree.GetRoot().DescendantNodes(n => n is not Microsoft.CodeAnalysis.CSharp.Syntax.BlockSyntax and not Microsoft.CodeAnalysis.CSharp.Syntax.ArrowExpressionClauseSyntax))
+                {
+                    var name = node switch
+                    {
+                        Microsoft.CodeAnalysis.CSharp.Syntax.BaseTypeDeclarationSyntax type => type.Identifier.ValueText,
+                        Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax method => method.Identifier.ValueText,
+                        Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax property => property.Identifier.ValueText,
+                        Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax { Parent.Parent: Microsoft.CodeAnalysis.CSharp.Syntax.FieldDeclarationSyntax } field => field.Identifier.ValueText,
+                        _ => null,
+                    };
+                    if (name != null && IsStampName(name))
+                        return true;
+                }
+            }
+            return false;
+        }
 
         private static readonly string[] WatchMembers = { "CancelAfter", "KeepAliveTimeout" };
 

@@ -123,6 +123,29 @@ public class ApiClientPerCallTests
         """, null, false, System.Array.Empty<string>(), messageContains: "(which opens an HttpClient of its own)");
 
     [Fact]
+    public Task Reports_an_sdk_client_called_through_its_parts() => Verify.VerifyAsync(Usings + """
+        public sealed class SpotApi { public Task<string> PlaceOrderAsync(string symbol) => Task.FromResult(symbol); }
+        public sealed class VenueRestClient : IDisposable
+        {
+            private readonly HttpClient _http = new HttpClient();
+            public SpotApi Spot { get; } = new SpotApi();
+            public void Dispose() => _http.Dispose();
+        }
+        public class OrderButtons
+        {
+            public async Task BuyAsync(string symbol)
+            {
+                using (var client = [|new VenueRestClient()|])
+                {
+                    var ack = await client.Spot.PlaceOrderAsync(symbol);
+                    Console.WriteLine(ack);
+                }
+            }
+            public Task<string> SellAsync(string symbol) => [|new VenueRestClient()|].Spot.PlaceOrderAsync(symbol);
+        }
+        """);
+
+    [Fact]
     public Task Reports_a_client_type_listed_in_the_options() => Verify.VerifyAsync(Usings + """
         namespace Vendor.Sdk
         {

@@ -256,6 +256,27 @@ public class SilentStreamTests
         """);
 
     [Fact]
+    public Task Trusts_a_token_handed_in_when_the_compilation_has_a_watchdog() => Verify.VerifyAsync(Usings + """
+        public interface IWatchdogTimer { void Kick(); }
+        public sealed class StreamClient
+        {
+            public async Task StreamAsync(ClientWebSocket socket, CancellationToken token)
+            {
+                var buffer = new ArraySegment<byte>(new byte[4096]);
+                while (!token.IsCancellationRequested)
+                    await socket.ReceiveAsync(buffer, token);
+            }
+
+            public async Task StreamForeverAsync(ClientWebSocket socket)
+            {
+                var buffer = new ArraySegment<byte>(new byte[4096]);
+                while (true)
+                    await [|socket.ReceiveAsync(buffer, CancellationToken.None)|];
+            }
+        }
+        """);
+
+    [Fact]
     public Task Does_not_report_tokens_it_cannot_see_single_receives_or_server_sockets() => Verify.VerifyAsync(Usings + """
         public sealed class Misc
         {

@@ -152,6 +152,10 @@ namespace Guard.Analyzers
                             inConstruction = true;
                             break;
                         }
+                        // Task.Run(() => Load()) in a constructor runs once, like the constructor.
+                        if (ancestor is AnonymousFunctionExpressionSyntax { Parent: ArgumentSyntax { Parent.Parent: InvocationExpressionSyntax starter } } &&
+                            SyntaxNames.InvokedName(starter) == "Run")
+                            continue;
                         if (ancestor is MemberDeclarationSyntax or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)
                             break;
                     }

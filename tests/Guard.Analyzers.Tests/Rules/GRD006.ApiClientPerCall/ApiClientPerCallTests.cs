@@ -176,6 +176,12 @@ public class ApiClientPerCallTests
                 _http = new HttpClient();
                 _api = new ExchangeApi(key);
                 Probe();
+                Task.Run(() => LoadSymbolsAsync());
+            }
+            private async Task LoadSymbolsAsync()
+            {
+                using var client = new HttpClient();
+                Console.WriteLine(await client.GetStringAsync("https://api.exchange.test/v1/symbols"));
             }
             private void Probe()
             {

@@ -423,10 +423,23 @@ namespace Guard.Analyzers
             private bool IsInfinite(IOperation value) => value switch
             {
                 IFieldReferenceOperation { Field.Name: "InfiniteTimeSpan" } field => KnownTypes.Same(field.Field.ContainingType, _types.Timeout),
-                IInvocationOperation { TargetMethod.Name: "FromMilliseconds", Arguments.Length: 1 } from =>
-                    from.Arguments[0].Value.ConstantValue is { HasValue: true, Value: var constant } && System.Convert.ToDouble(constant, System.Globalization.CultureInfo.InvariantCulture) == -1,
+                // FromMilliseconds(-1) binds FromMilliseconds(long, long microseconds = 0) on .NET 9.
+                IInvocationOperation { TargetMethod.Name: "FromMilliseconds", Arguments.Length: >= 1 } from =>
+                    from.Arguments[0].Value.ConstantValue is { HasValue: true, Value: int or long or double } constant &&
+                    System.Convert.ToDouble(constant.Value, System.Globalization.CultureInfo.InvariantCulture) == -1 &&
+                    OnlyDefaultsAfterFirst(from),
                 _ => false,
             };
+
+            private static bool OnlyDefaultsAfterFirst(IInvocationOperation invocation)
+            {
+                for (var i = 1; i < invocation.Arguments.Length; i++)
+                {
+                    if (invocation.Arguments[i].ArgumentKind != ArgumentKind.DefaultValue)
+                        return false;
+                }
+                return true;
+            }
 
             private static ISymbol? MemberOf(IOperation operation) => operation switch
             {

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -126,8 +127,8 @@ namespace Guard.Analyzers
             ns != null && ns.ToDisplayString().StartsWith(prefix, StringComparison.Ordinal);
 
         /// <summary>
-        /// A private method every call of which (by name, in its type) is in a constructor or a field initializer:
-        /// part of building the object, made once per instance. Read syntactically; a use that is not a call
+        /// A private method every call of which (by name, in its type) is in a constructor, a field initializer, Main or
+        /// top-level statements: part of building the object or starting the program, made once. Read syntactically; a use that is not a call
         /// (a method group) makes it unknown, and unknown is not reported.
         /// </summary>
         private static bool IsOnlyCalledFromConstructors(IMethodSymbol method)
@@ -147,7 +148,8 @@ namespace Guard.Analyzers
                     var inConstruction = false;
                     foreach (var ancestor in invocation.Ancestors())
                     {
-                        if (ancestor is ConstructorDeclarationSyntax or FieldDeclarationSyntax)
+                        if (ancestor is ConstructorDeclarationSyntax or FieldDeclarationSyntax or GlobalStatementSyntax ||
+                            (ancestor is MethodDeclarationSyntax { Identifier.ValueText: "Main" } main && main.Modifiers.Any(m => m.ValueText == "static")))
                         {
                             inConstruction = true;
                             break;

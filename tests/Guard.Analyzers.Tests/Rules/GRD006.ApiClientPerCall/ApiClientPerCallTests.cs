@@ -211,6 +211,33 @@ public class ApiClientPerCallTests
         """);
 
     [Fact]
+    public Task Does_not_report_a_private_method_only_Main_calls() => Verify.VerifyAsync(Usings + """
+        public static class Program
+        {
+            public static async Task Main(string[] args)
+            {
+                await CheckConnectivityAsync();
+                await RunAsync(args);
+            }
+            private static async Task CheckConnectivityAsync()
+            {
+                using var http = new HttpClient();
+                Console.WriteLine(await http.GetStringAsync("https://api.exchange.test/v1/ping"));
+            }
+            private static async Task RunAsync(string[] symbols)
+            {
+                foreach (var symbol in symbols)
+                    Console.WriteLine(await PriceAsync(symbol));
+            }
+            private static async Task<string> PriceAsync(string symbol)
+            {
+                using var http = [|new HttpClient()|];
+                return await http.GetStringAsync("https://api.exchange.test/v1/ticker/" + symbol);
+            }
+        }
+        """);
+
+    [Fact]
     public Task Does_not_report_clients_handed_out_or_given_their_connections() => Verify.VerifyAsync(Usings + ExchangeSdk + """
         public class Factory
         {

@@ -143,7 +143,7 @@ namespace Guard.Analyzers.CodeFixes
                 return null;
             if (creation.Parent is not EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax declarator } ||
                 declarator.Parent is not VariableDeclarationSyntax { Variables.Count: 1, Parent: LocalDeclarationStatementSyntax statement } ||
-                statement.Parent is not (BlockSyntax or SwitchSectionSyntax))
+                statement.Parent is not BlockSyntax)
                 return null;
             if (model.GetDeclaredSymbol(declarator, cancellationToken) is not ILocalSymbol local)
                 return null;

@@ -56,7 +56,7 @@ namespace Guard.Analyzers
             var isUsing = group?.Parent is IUsingOperation or IUsingDeclarationOperation;
             // Hoisting rewrites a declaration of one variable, in a block or a using declaration.
             var hoistable = isPlainHttpClient && group != null && group.Declarations.Length == 1 && group.Declarations[0].Declarators.Length == 1 &&
-                            group.Parent is IBlockOperation or IUsingDeclarationOperation or ISwitchCaseOperation &&
+                            (group.Parent is IBlockOperation || group.Parent is IUsingDeclarationOperation { Parent: IBlockOperation }) &&
                             IsStaticallyKnown(creation);
             var root = Root(creation);
             var calls = 0;
@@ -173,6 +173,10 @@ namespace Guard.Analyzers
                         break;
                     case IFieldReferenceOperation field when !(field.Field.IsConst || (field.Field.IsStatic && field.Field.IsReadOnly)):
                         return false;
+                    // The new field goes after the type's fields in this file: a static readonly field of the same type
+                    // declared in another part could be initialized after it, and read as null.
+                    case IFieldReferenceOperation field when !field.Field.IsConst && IsOtherPartOfSameType(field.Field, creation):
+                        return false;
                     case IPropertyReferenceOperation property when property.Instance is null && !InSystem(property.Property.ContainingType):
                         return false;
                     case IPropertyReferenceOperation { Instance: IInstanceReferenceOperation { ReferenceKind: not InstanceReferenceKind.ImplicitReceiver } }:
@@ -186,6 +190,28 @@ namespace Guard.Analyzers
                     stack.Push(child);
             }
             return true;
+        }
+
+        private static bool IsOtherPartOfSameType(IFieldSymbol field, IOperation creation)
+        {
+            var type = field.ContainingType?.OriginalDefinition;
+            var inSameType = false;
+            for (var node = creation.Syntax.Parent; node != null; node = node.Parent)
+            {
+                if (node is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax declaration)
+                {
+                    inSameType = declaration.Identifier.ValueText == type?.Name;
+                    break;
+                }
+            }
+            if (!inSameType)
+                return false;
+            foreach (var reference in field.DeclaringSyntaxReferences)
+            {
+                if (reference.SyntaxTree != creation.Syntax.SyntaxTree)
+                    return true;
+            }
+            return false;
         }
 
         private static bool InSystem(INamedTypeSymbol? type)

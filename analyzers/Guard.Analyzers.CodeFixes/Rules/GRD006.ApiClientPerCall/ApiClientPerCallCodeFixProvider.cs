@@ -99,7 +99,7 @@ namespace Guard.Analyzers.CodeFixes
 
             var socketsHandler = model.Compilation.GetTypeByMetadataName("System.Net.Http.SocketsHttpHandler") != null;
             var newLine = LineEndings.Of(root);
-            var editor = new SyntaxEditor(root, document.Project.Solution.Workspace.Services);
+            var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
             foreach (var plan in plans)
             {
                 foreach (var reference in plan.References)
@@ -111,7 +111,7 @@ namespace Guard.Analyzers.CodeFixes
                 var fields = group.Select(p => FieldText(p, socketsHandler)).ToList();
                 editor.ReplaceNode(group.Key, (current, _) => InsertFields((TypeDeclarationSyntax)current, fields, newLine));
             }
-            return await CodeFixSupport.FinishAsync(document.WithSyntaxRoot(editor.GetChangedRoot()), cancellationToken).ConfigureAwait(false);
+            return await CodeFixSupport.FinishAsync(editor.GetChangedDocument(), cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>The fields, in order, after the type's last field (first when it has none, then a blank line).</summary>

@@ -89,7 +89,7 @@ namespace Guard.Analyzers.CodeFixes
             if (sockets.Count == 0)
                 return document;
             var newLine = LineEndings.Of(root);
-            var editor = new SyntaxEditor(root, document.Project.Solution.Workspace.Services);
+            var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
             foreach (var socket in sockets)
             {
                 var text = socket.Value + ".Options.KeepAliveTimeout = global::System.TimeSpan.FromSeconds(" + seconds.ToString(CultureInfo.InvariantCulture) + ");" + newLine;
@@ -98,7 +98,7 @@ namespace Guard.Analyzers.CodeFixes
                     .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation, Formatter.Annotation);
                 editor.InsertAfter(socket.Key, statement);
             }
-            return await CodeFixSupport.FinishAsync(document.WithSyntaxRoot(editor.GetChangedRoot()), cancellationToken).ConfigureAwait(false);
+            return await CodeFixSupport.FinishAsync(editor.GetChangedDocument(), cancellationToken).ConfigureAwait(false);
         }
     }
 }

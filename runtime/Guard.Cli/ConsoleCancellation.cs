@@ -11,18 +11,25 @@ namespace Guard.Cli;
 internal sealed class ConsoleCancellation : IDisposable
 {
     private readonly CancellationTokenSource _source = new();
-    private readonly PosixSignalRegistration? _terminate;
     private int _interrupted;
+    private int _disposed;
+
+    // Held for the life of the process, not of the session: a SIGTERM that lands between the end of the session and
+    // the exit would otherwise kill guard with 143 while it is writing its last lines. After the session, guard is
+    // already on its way out, so the signal is absorbed.
+    private static PosixSignalRegistration? s_terminate;
+    private static ConsoleCancellation? s_current;
 
     public ConsoleCancellation(TimeSpan? duration)
     {
         Console.CancelKeyPress += OnCancelKeyPress;
+        Volatile.Write(ref s_current, this);
         try
         {
-            _terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+            s_terminate ??= PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
             {
                 context.Cancel = true;
-                Interrupt();
+                Volatile.Read(ref s_current)?.Interrupt();
             });
         }
         catch (PlatformNotSupportedException)
@@ -48,6 +55,8 @@ internal sealed class ConsoleCancellation : IDisposable
 
     private void Interrupt()
     {
+        if (Volatile.Read(ref _disposed) != 0)
+            return;
         Interlocked.Exchange(ref _interrupted, 1);
         try
         {
@@ -61,7 +70,7 @@ internal sealed class ConsoleCancellation : IDisposable
     public void Dispose()
     {
         Console.CancelKeyPress -= OnCancelKeyPress;
-        _terminate?.Dispose();
+        Interlocked.Exchange(ref _disposed, 1);
         _source.Dispose();
     }
 }

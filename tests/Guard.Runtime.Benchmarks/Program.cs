@@ -58,7 +58,7 @@ public static class Program
         if (Option(args, "--flood-seconds", 0) is var floodSeconds && floodSeconds > 0)
             return Zoo.Flood(floodSeconds, runs);
         var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-        var guard = RepositoryPaths.Combine("runtime", "Guard.Cli", "bin", configuration, "net10.0", "guard.dll");
+        var guard = RepositoryPaths.Combine("runtime", "Guard.Cli", "bin", configuration, "net8.0", "guard.dll");
         var targets = RepositoryPaths.Combine("tests", "Guard.TestTargets", "bin", configuration, "net10.0", "Guard.TestTargets.dll");
 
         Console.WriteLine($"# guard detection latency, {DateTime.UtcNow:yyyy-MM-dd HH:mm}Z, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, counter interval {s_interval ?? "1"} s");

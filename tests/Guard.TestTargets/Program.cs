@@ -49,7 +49,8 @@ public static class Program
 
         if (scenario == "exit-soon")
         {
-            Thread.Sleep(TimeSpan.FromSeconds(Math.Min(2, duration.TotalSeconds)));
+            // --delay gives a slow watcher time to attach first; by default the target is gone within 2 s.
+            Thread.Sleep(delay > TimeSpan.Zero ? delay : TimeSpan.FromSeconds(Math.Min(2, duration.TotalSeconds)));
             Console.WriteLine("exiting");
             return 0;
         }

@@ -54,7 +54,7 @@ namespace Guard.Analyzers
                 return;
             if (ResilientClients.Of(OutboundCalls.GetClientOperation(invocation), context.ContainingSymbol.ContainingType, guard.Index) != ClientResilience.None)
                 return;
-            if (OutboundCalls.IsInsideListedHelper(context.ContainingSymbol, options.OutboundMethods))
+            if (OutboundCalls.IsInsideListedHelper(invocation, context.ContainingSymbol, options.OutboundMethods))
                 return;
             // Judged only for the calls reported: the fix wraps only what may be sent again, and the message says
             // when a plain retry would repeat an order or a payment.

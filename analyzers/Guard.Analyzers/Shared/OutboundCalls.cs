@@ -63,10 +63,15 @@ namespace Guard.Analyzers
         /// True inside a method the user listed as outbound (or one overriding or implementing it): that method is
         /// the transport, its callers are judged, and the overloads it forwards to are part of it.
         /// </summary>
-        public static bool IsInsideListedHelper(ISymbol? containingSymbol, MethodNameList userMethods)
+        public static bool IsInsideListedHelper(IInvocationOperation call, ISymbol? containingSymbol, MethodNameList userMethods)
         {
             if (userMethods.IsEmpty)
                 return false;
+            // A wrapper of the same name around a listed method (Binance.Net's SendAsync over RestApiClient.SendAsync,
+            // an overload filling in defaults) forwards: it is part of the transport too.
+            if (containingSymbol is IMethodSymbol { MethodKind: MethodKind.Ordinary } wrapper && wrapper.Name == call.TargetMethod.Name &&
+                userMethods.Matches(call.TargetMethod.ReducedFrom ?? call.TargetMethod.OriginalDefinition))
+                return true;
             for (var symbol = containingSymbol; symbol is IMethodSymbol method; symbol = method.ContainingSymbol)
             {
                 for (var current = method.OriginalDefinition; current != null; current = current.OverriddenMethod)

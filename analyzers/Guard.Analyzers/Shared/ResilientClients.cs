@@ -92,11 +92,30 @@ namespace Guard.Analyzers
 
         private static bool IsFactoryOfThisCompilation(InvocationExpressionSyntax invocation, SemanticModel? model)
         {
-            // Only where the model at hand can bind it: no semantic model is made for another tree.
-            if (model is null || model.SyntaxTree != invocation.SyntaxTree)
+            if (model is null)
                 return false;
-            if (model.GetSymbolInfo(invocation).Symbol is not IMethodSymbol method)
+            if (model.SyntaxTree == invocation.SyntaxTree)
+                return model.GetSymbolInfo(invocation).Symbol is IMethodSymbol method && IsInSource(method);
+            // Another part of a partial class: no semantic model is made for that tree; a method of that name
+            // declared in this compilation and returning an HttpClient is enough.
+            var name = invocation.Expression switch
+            {
+                MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+                SimpleNameSyntax simple => simple.Identifier.ValueText,
+                _ => null,
+            };
+            if (name is null || !model.Compilation.ContainsSymbolsWithName(name, SymbolFilter.Member))
                 return false;
+            foreach (var symbol in model.Compilation.GetSymbolsWithName(name, SymbolFilter.Member))
+            {
+                if (symbol is IMethodSymbol { ReturnType.Name: "HttpClient" })
+                    return true;
+            }
+            return false;
+        }
+
+        private static bool IsInSource(IMethodSymbol method)
+        {
             foreach (var location in method.Locations)
             {
                 if (location.IsInSource)

@@ -84,6 +84,16 @@ public class MissingRetryRealCodeTests
             public Task<string> SendAsync(string url) => _http.GetStringAsync(url);
         }
 
+        class SpotApi : RequestMaker
+        {
+            // A wrapper of the same name in a derived client: it forwards to the listed helper.
+            internal async Task<string> MakeRequestAsync(string url, int weight)
+            {
+                var result = await base.MakeRequestAsync(url, "GET");
+                return weight > 1 ? result : result.Trim();
+            }
+        }
+
         class Exchange
         {
             private readonly RequestMaker _maker = new RequestMaker();
@@ -172,12 +182,24 @@ public class MissingRetryRealCodeTests
             public Task<string> Clock() => _httpClient.GetStringAsync("v2/clock");
             public Task<string> Plain() => [|s_plain.GetStringAsync("v2/clock")|];
         }
+        partial class PartialTradingClient
+        {
+            private readonly HttpClient _httpClient;
+            public PartialTradingClient(Configuration configuration) => _httpClient = configuration.GetConfiguredHttpClient();
+        }
         abstract class DataClientBase(HttpClient httpClient)
         {
             protected readonly HttpClient HttpClient = httpClient;
             public Task<string> Bars() => HttpClient.GetStringAsync("v2/bars");
         }
-        """);
+        """, null, false, new[] { """
+        using System.Net.Http;
+        using System.Threading.Tasks;
+        partial class PartialTradingClient
+        {
+            public Task<string> Account() => _httpClient.GetStringAsync("v2/account");
+        }
+        """ }, null);
 
     [Fact]
     public Task A_client_from_a_factory_method_is_reported_when_no_handler_retries() => Verify.VerifyAsync(Usings + """
@@ -192,4 +214,22 @@ public class MissingRetryRealCodeTests
             public Task<string> Clock() => [|_httpClient.GetStringAsync("v2/clock")|];
         }
         """);
+
+    [Fact]
+    public async Task A_read_named_after_withdrawals_is_not_said_to_withdraw()
+    {
+        var project = Guard.Analyzers.Tests.Verifiers.TestWorkspace.CreateProject(Usings + """
+            class Wallet
+            {
+                public Task<string> GetWithdrawalsAsync(HttpClient client) => client.GetStringAsync("sapi/v1/capital/withdraw/history");
+                public Task<string> DoWithdraw(HttpClient client) => client.GetStringAsync("sapi/v1/capital/withdraw/apply");
+            }
+            """);
+        var diagnostics = await FixVerify.AnalyzerDiagnosticsAsync(project);
+        Assert.Equal(2, diagnostics.Length);
+        var read = Assert.Single(diagnostics, d => d.GetMessage().Contains("GetStringAsync") && !d.GetMessage().Contains("DoWithdraw"));
+        Assert.DoesNotContain("withdraws", read.GetMessage());
+        Assert.False(read.Properties.ContainsKey(MissingRetryAnalyzer.RetrySafeProperty)); // still no automatic retry
+        Assert.Contains(diagnostics, d => d.GetMessage().Contains("it runs in 'DoWithdraw', which withdraws funds"));
+    }
 }

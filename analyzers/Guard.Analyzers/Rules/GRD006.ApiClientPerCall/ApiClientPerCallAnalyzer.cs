@@ -53,7 +53,7 @@ namespace Guard.Analyzers
             }
             if (IsHandedItsConnections(creation, types))
                 return;
-            var site = ClientSites.Classify(creation, context.ContainingSymbol);
+            var site = ClientSites.Classify(creation, context.ContainingSymbol, types);
             if (site.Kind == ClientSiteKind.None)
                 return;
             var lifetime = ClientLifetimes.Judge(creation, site, isHttpClient, isHttpClient && KnownTypes.Same(type, types.HttpClient));

@@ -44,6 +44,33 @@ namespace Guard.Analyzers
             if (compilation.GetTypeByMetadataName("RestSharp.RestClient") is { } restClient && HttpClient != null && TakesHttpClient(restClient))
                 bases.Add(restClient);
             _knownBases = bases.ToImmutable();
+            var perRequest = ImmutableArray.CreateBuilder<INamedTypeSymbol>();
+            foreach (var name in PerRequestBases)
+            {
+                if (compilation.GetTypeByMetadataName(name) is { } type)
+                    perRequest.Add(type);
+            }
+            _perRequestBases = perRequest.ToImmutable();
+        }
+
+        /// <summary>Types ASP.NET Core makes for every request (or hub invocation).</summary>
+        private static readonly string[] PerRequestBases =
+        {
+            "Microsoft.AspNetCore.Mvc.ControllerBase",
+            "Microsoft.AspNetCore.Mvc.RazorPages.PageModel",
+            "Microsoft.AspNetCore.SignalR.Hub",
+        };
+
+        private readonly ImmutableArray<INamedTypeSymbol> _perRequestBases;
+
+        public bool IsPerRequestType(INamedTypeSymbol type)
+        {
+            foreach (var known in _perRequestBases)
+            {
+                if (KnownTypes.IsOrDerivesFrom(type, known))
+                    return true;
+            }
+            return false;
         }
 
         public INamedTypeSymbol? HttpClient { get; }

@@ -42,6 +42,13 @@ namespace Guard.Analyzers
                     return new ClientLifetime(true, false);
                 case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
                     return JudgeLocal(creation, declarator, site, isHttpClient, isPlainHttpClient);
+                // A per-request object keeps the client in a member of its own: gone with the request.
+                case IFieldInitializerOperation when site.Kind == ClientSiteKind.PerRequestObject:
+                case IPropertyInitializerOperation when site.Kind == ClientSiteKind.PerRequestObject:
+                    return new ClientLifetime(true, false);
+                case ISimpleAssignmentOperation { Target: IMemberReferenceOperation { Instance: IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } } } assignment
+                    when site.Kind == ClientSiteKind.PerRequestObject && assignment.Value == value && assignment.Parent is IExpressionStatementOperation:
+                    return new ClientLifetime(true, false);
                 default:
                     return default;
             }

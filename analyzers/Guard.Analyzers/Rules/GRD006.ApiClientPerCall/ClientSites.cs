@@ -14,6 +14,8 @@ namespace Guard.Analyzers
         RequestHandler,
         Method,
         PropertyGetter,
+        /// <summary>A constructor or instance initializer of a type made once per request (a controller, a page model, a hub).</summary>
+        PerRequestObject,
     }
 
     /// <summary>Where a client is created, and so how often.</summary>
@@ -35,13 +37,14 @@ namespace Guard.Analyzers
             ClientSiteKind.Loop => "in a loop, once per iteration,",
             ClientSiteKind.RequestHandler => "in a request handler, once per request,",
             ClientSiteKind.PropertyGetter => "on every read of '" + MemberName + "'",
+            ClientSiteKind.PerRequestObject => "with every '" + MemberName + "' (made once per request)",
             _ => "on every call of '" + MemberName + "'",
         };
     }
 
     internal static class ClientSites
     {
-        public static ClientSite Classify(IObjectCreationOperation creation, ISymbol containingSymbol)
+        public static ClientSite Classify(IObjectCreationOperation creation, ISymbol containingSymbol, ApiClientTypes types)
         {
             var inLoop = false;
             var inLambda = false;
@@ -68,6 +71,11 @@ namespace Guard.Analyzers
             }
             if (inLoop)
                 return new ClientSite(ClientSiteKind.Loop, null, inLambda);
+            // ASP.NET Core makes a controller, a page model or a hub for every request: what its constructor and
+            // instance initializers make is made per request.
+            if (!inLambda && !containingSymbol.IsStatic && containingSymbol is IFieldSymbol or IPropertySymbol or IMethodSymbol { MethodKind: MethodKind.Constructor } &&
+                containingSymbol.ContainingType is { } owner && types.IsPerRequestType(owner))
+                return new ClientSite(ClientSiteKind.PerRequestObject, owner.Name, inLambda);
             if (containingSymbol is not IMethodSymbol method)
                 return default; // field and property initializers
             switch (method.MethodKind)

@@ -146,6 +146,27 @@ public class ApiClientPerCallTests
         """);
 
     [Fact]
+    public Task Reports_a_client_a_controller_makes_for_itself() => Verify.VerifyAsync(Usings + """
+        namespace Microsoft.AspNetCore.Mvc { public abstract class ControllerBase { } }
+        namespace Bot.Api
+        {
+            public sealed class PricesController : Microsoft.AspNetCore.Mvc.ControllerBase
+            {
+                private static readonly HttpClient Shared = new HttpClient();
+                private readonly HttpClient _http = [|new HttpClient { BaseAddress = new Uri("https://api.exchange.test/") }|];
+                private readonly HttpClient _orders;
+                private readonly HttpClient _injected;
+                public PricesController(HttpClient injected)
+                {
+                    _orders = [|new HttpClient()|];
+                    _injected = injected;
+                }
+                public Task<string> Get(string symbol) => _http.GetStringAsync("v1/ticker/" + symbol);
+            }
+        }
+        """, null, false, System.Array.Empty<string>(), messageContains: "with every 'PricesController' (made once per request)");
+
+    [Fact]
     public Task Reports_a_client_type_listed_in_the_options() => Verify.VerifyAsync(Usings + """
         namespace Vendor.Sdk
         {

@@ -13,6 +13,8 @@ namespace Guard.Analyzers
         public const string UnthrottledCallsId = "GRD003";
         public const string NonIdempotentRetryId = "GRD004";
         public const string MemoryCacheEntryWithoutSizeId = "GRD005";
+        public const string ApiClientPerCallId = "GRD006";
+        public const string SilentStreamId = "GRD007";
 
         public static readonly DiagnosticDescriptor MissingRetry = Create(
             MissingRetryId,
@@ -45,6 +47,18 @@ namespace Guard.Analyzers
             "MemoryCache entry written without Size",
             "'{0}' writes an entry without a Size to a MemoryCache that has a SizeLimit: this throws InvalidOperationException at run time",
             "A MemoryCache created with a SizeLimit requires every entry to declare its Size; an entry without one throws InvalidOperationException when it is written.");
+
+        public static readonly DiagnosticDescriptor ApiClientPerCall = Create(
+            ApiClientPerCallId,
+            "API client created per call",
+            "A new {0} is created {1} and dropped: each one opens its own connections, which linger in TIME_WAIT after it goes (socket exhaustion under load), and pays a new DNS lookup and TLS handshake; share one instance (a static readonly field, with PooledConnectionLifetime so DNS changes are seen, or IHttpClientFactory)",
+            "An HttpClient, or an SDK client that owns one, made for each call and dropped afterwards opens new connections every time; the closed ones stay in TIME_WAIT for minutes, so under load the machine runs out of sockets (SocketException: address already in use, 'too many open files'), and every call pays DNS, TCP and TLS set-up again. Create the client once and share it: a static readonly field (with SocketsHttpHandler.PooledConnectionLifetime so that a long-lived client sees DNS changes), a singleton, or IHttpClientFactory.");
+
+        public static readonly DiagnosticDescriptor SilentStream = Create(
+            SilentStreamId,
+            "Stream that can wait forever on a silent connection",
+            "'{0}' {1}",
+            "A receive loop on a WebSocket or a streaming HTTP response waits as long as nothing arrives: a half-open connection or a stalled feed leaves it waiting forever while the bot trades on stale prices. The same holds for a request on an HttpClient whose Timeout is infinite, sent without a cancellation token. Give each receive a deadline (a linked CancellationTokenSource with CancelAfter, reset per message), set ClientWebSocketOptions.KeepAliveTimeout (.NET 9 and later), or watch the time of the last message and reconnect.");
 
         private static DiagnosticDescriptor Create(string id, string title, string message, string description, params string[] customTags) =>
             new DiagnosticDescriptor(

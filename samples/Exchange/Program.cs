@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net.WebSockets;
+using System.Text.Json;
 using System.Threading.RateLimiting;
 using Exchange;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -14,6 +16,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 //                                        answer is lost on the way back (default: the fault rate)
 //   --rate-limit / EXCHANGE_RATE_LIMIT   requests a second before 429 Too Many Requests (default 50)
 //   --shutdown-after             stop by itself after this many seconds (0: never)
+//   --stream-stall-after / EXCHANGE_STREAM_STALL_AFTER   the quote stream (/ws/quotes) goes silent after this many
+//                                        seconds, its connection left open (0: never)
 var builder = WebApplication.CreateBuilder(args);
 var settings = builder.Configuration;
 
@@ -24,6 +28,7 @@ var faultRate = Number(settings["fault-rate"] ?? settings["EXCHANGE_FAULT_RATE"]
 var lostAckRate = Number(settings["lost-ack-rate"] ?? settings["EXCHANGE_LOST_ACK_RATE"], faultRate);
 var rateLimit = (int)Number(settings["rate-limit"] ?? settings["EXCHANGE_RATE_LIMIT"], 50);
 var shutdownAfter = Number(settings["shutdown-after"], 0);
+var streamStallAfter = Number(settings["stream-stall-after"] ?? settings["EXCHANGE_STREAM_STALL_AFTER"], 0);
 
 builder.Logging.ClearProviders();
 builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
@@ -34,13 +39,16 @@ builder.Services.AddSingleton<OrderDesk>();
 builder.Services.AddRateLimiter(limiter =>
 {
     // One budget for everyone, as exchanges do per API key: a burst of unthrottled calls gets 429s.
-    limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(_ =>
-        RateLimitPartition.GetFixedWindowLimiter("api", _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = rateLimit,
-            Window = TimeSpan.FromSeconds(1),
-            QueueLimit = 0,
-        }));
+    // The health check and the quote stream's upgrade are not metered.
+    limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+        context.Request.Path.StartsWithSegments("/api")
+            ? RateLimitPartition.GetFixedWindowLimiter("api", _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = rateLimit,
+                Window = TimeSpan.FromSeconds(1),
+                QueueLimit = 0,
+            })
+            : RateLimitPartition.GetNoLimiter("other"));
     limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
     limiter.OnRejected = (context, _) =>
     {
@@ -65,6 +73,37 @@ app.Use(async (context, next) =>
 });
 
 app.MapGet("/health", () => Results.Ok("ok"));
+
+// Every quote, pushed once a second over a WebSocket. With --stream-stall-after the stream goes silent after that
+// many seconds and leaves the connection open: the stalled feed a receive loop must notice (GRD007).
+app.UseWebSockets();
+app.Map("/ws/quotes", async (HttpContext context, Market market) =>
+{
+    if (!context.WebSockets.IsWebSocketRequest)
+    {
+        context.Response.StatusCode = StatusCodes.Status400BadRequest;
+        return;
+    }
+    using var socket = await context.WebSockets.AcceptWebSocketAsync();
+    var connected = DateTimeOffset.UtcNow;
+    var aborted = context.RequestAborted;
+    try
+    {
+        while (socket.State == WebSocketState.Open)
+        {
+            if (streamStallAfter <= 0 || (DateTimeOffset.UtcNow - connected).TotalSeconds < streamStallAfter)
+            {
+                var quotes = market.Instruments.Select(market.Quote).ToArray();
+                await socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(quotes, JsonSerializerOptions.Web), WebSocketMessageType.Text, true, aborted);
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1), aborted);
+        }
+    }
+    catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
+    {
+        // The client went away, or the exchange is stopping.
+    }
+});
 
 app.MapGet("/api/instruments", (Market market) => market.Instruments);
 

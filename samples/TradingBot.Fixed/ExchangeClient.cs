@@ -29,6 +29,13 @@ public sealed class ExchangeClient(HttpClient http, RateLimiter limiter)
         .AddTimeout(TimeSpan.FromSeconds(2))
         .Build();
 
+    // One HttpClient for the whole bot (GRD006): the health check shares its connections, and its retry.
+    public async Task<bool> IsUpAsync(CancellationToken ct)
+    {
+        using var response = await _retry.ExecuteAsync(async token => await http.GetAsync("health", token), ct);
+        return response.IsSuccessStatusCode;
+    }
+
     public async Task<Instrument[]> GetInstrumentsAsync(CancellationToken ct) =>
         await _retry.ExecuteAsync(async token => await http.GetFromJsonAsync<Instrument[]>("api/instruments", token), ct) ?? [];
 

@@ -42,6 +42,9 @@ catch (HttpRequestException ex)
     Console.WriteLine($"instrument catalog not loaded, trading with default lot sizes: {ex.Message}");
 }
 
+var stream = new QuoteStream(options.Exchange);
+_ = Task.Run(() => stream.RunAsync(stop.Token));
+
 var scenario = Scenarios.Start(options.Scenario, market, stop.Token);
 try
 {
@@ -51,7 +54,7 @@ try
 catch (OperationCanceledException) when (stop.IsCancellationRequested)
 {
 }
-Console.WriteLine($"TradingBot.Fixed stopped: {strategy.OrdersPlaced} orders placed, {market.PricesSeen} prices remembered");
+Console.WriteLine($"TradingBot.Fixed stopped: {strategy.OrdersPlaced} orders placed, {market.PricesSeen} prices remembered, {stream.Messages} stream messages");
 return 0;
 
 // On a thread of its own, so that the stop does not depend on the thread pool.

@@ -31,6 +31,16 @@ public sealed class ExchangeClient(HttpClient http)
         return books.OfType<OrderBook>().ToArray();
     }
 
+    // GRD006: "is the exchange up?" once a tick, on an HttpClient of its own that is dropped after the call. Each one
+    // opens a new connection and leaves it in TIME_WAIT when it goes: one more socket a second, for as long as the bot
+    // runs (`ss -tan state time-wait | wc -l` keeps climbing), and a DNS lookup and a handshake every tick.
+    public async Task<bool> IsUpAsync(CancellationToken ct)
+    {
+        using var probe = new HttpClient { BaseAddress = http.BaseAddress, Timeout = TimeSpan.FromSeconds(2) }; // expect: GRD006
+        using var response = await probe.GetAsync("health", ct); // expect: GRD001
+        return response.IsSuccessStatusCode;
+    }
+
     public async Task<OrderAck> PlaceOrderAsync(OrderRequest order, CancellationToken ct)
     {
         // GRD001: nothing here retries. (OrderService retries the whole call, without an idempotency key: GRD004.)

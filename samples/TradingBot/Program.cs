@@ -32,6 +32,9 @@ catch (Exception ex) when (ex is InvalidOperationException or HttpRequestExcepti
     Console.WriteLine($"instrument catalog not loaded, trading with default lot sizes: {ex.Message}");
 }
 
+var stream = new QuoteStream(options.Exchange);
+_ = Task.Run(() => stream.RunAsync(stop.Token));
+
 var scenario = Scenarios.Start(options.Scenario, market, stop.Token);
 try
 {
@@ -41,7 +44,7 @@ try
 catch (OperationCanceledException) when (stop.IsCancellationRequested)
 {
 }
-Console.WriteLine($"TradingBot stopped: {strategy.OrdersPlaced} orders placed, {market.PricesSeen} prices remembered");
+Console.WriteLine($"TradingBot stopped: {strategy.OrdersPlaced} orders placed, {market.PricesSeen} prices remembered, {stream.Messages} stream messages");
 return 0;
 
 // On a thread of its own, so that a starved thread pool (--scenario starve) cannot delay the stop.

@@ -17,6 +17,11 @@ public static class TradingLoop
             var watch = Stopwatch.StartNew();
             try
             {
+                if (!await exchange.IsUpAsync(ct))
+                {
+                    Console.WriteLine($"tick {tick}: the exchange is down, skipped");
+                    continue;
+                }
                 var quotes = await exchange.GetQuotesAsync(market.Symbols, ct);
                 market.Record(quotes);
                 market.Record(await exchange.GetOrderBooksAsync(market.Symbols, BookDepth, ct));

@@ -8,7 +8,7 @@ namespace Guard.Samples.Tests;
 [Collection(SamplesCollection.Name)]
 public class SampleWarningsTests(SampleBuilds builds)
 {
-    private static readonly string[] AllRules = ["GRD001", "GRD002", "GRD003", "GRD004", "GRD005"];
+    private static readonly string[] AllRules = ["GRD001", "GRD002", "GRD003", "GRD004", "GRD005", "GRD006", "GRD007"];
 
     [Fact]
     public void TradingBot_shows_every_rule()

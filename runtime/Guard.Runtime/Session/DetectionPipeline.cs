@@ -60,8 +60,24 @@ public sealed class DetectionPipeline
                 Process = ProcessName,
                 Time = _clock?.GetUtcNow().UtcDateTime ?? finding.Time,
             };
-            _findings.Add(stamped);
-            FindingReported?.Invoke(stamped);
+            if (Enricher?.Hold(stamped, Publish) == true)
+                continue;
+            Publish(stamped);
+        }
+    }
+
+    /// <summary>Holds findings that wait for culprits (a leak, for its heap snapshots) and publishes them later, from its own thread.</summary>
+    public Heap.IFindingEnricher? Enricher { get; set; }
+
+    // Findings come from the reader thread and, once enriched, from the enricher's: one at a time, in the order published.
+    private readonly object _publishLock = new();
+
+    private void Publish(Finding finding)
+    {
+        lock (_publishLock)
+        {
+            _findings.Add(finding);
+            FindingReported?.Invoke(finding);
         }
     }
 }

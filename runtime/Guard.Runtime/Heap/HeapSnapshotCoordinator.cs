@@ -43,15 +43,15 @@ public sealed class HeapSnapshotCoordinator : IFindingEnricher, IDisposable
     private readonly List<Finding> _queued = new();
     private volatile string _endReason = "the watch ended before the heap snapshots were compared";
 
-    private readonly Func<string, string, string?>? _qualify;
+    private readonly IFieldResolver? _fields;
 
     /// <param name="take">Takes one snapshot (of the watched process).</param>
-    /// <param name="qualify">Finds the class that declares a static field (see <see cref="StaticFieldOwners"/>).</param>
-    public HeapSnapshotCoordinator(Func<CancellationToken, HeapSnapshot> take, HeapSnapshotOptions options, Func<string, string, string?>? qualify = null)
+    /// <param name="fields">Names the fields on a path (see <see cref="TargetFieldNames"/>).</param>
+    public HeapSnapshotCoordinator(Func<CancellationToken, HeapSnapshot> take, HeapSnapshotOptions options, IFieldResolver? fields = null)
     {
         _take = take;
         _options = options;
-        _qualify = qualify;
+        _fields = fields;
     }
 
     /// <summary>A line for the user (a snapshot taken, given up, or cut short by the target's exit).</summary>
@@ -126,7 +126,7 @@ public sealed class HeapSnapshotCoordinator : IFindingEnricher, IDisposable
                     throw new OperationCanceledException();
             }
             var last = Snapshot(pauses);
-            result = WithCulprits(finding, baseline.Value.Histogram, baseline.Value.Time, last, pauses, _qualify);
+            result = WithCulprits(finding, baseline.Value.Histogram, baseline.Value.Time, last, pauses, _fields);
         }
         catch (OperationCanceledException)
         {
@@ -188,9 +188,9 @@ public sealed class HeapSnapshotCoordinator : IFindingEnricher, IDisposable
     }
 
     /// <summary>The finding with the growing types, each with the chain that keeps it, and the snapshots' cost in the evidence.</summary>
-    /// <param name="qualify">Finds the class that declares a static field, from the field's name and the type of the object it holds; null when unknown.</param>
+    /// <param name="fields">Names the fields on the paths (the declaring class of a static, the instance fields of application types).</param>
     public static Finding WithCulprits(Finding finding, HeapHistogram before, DateTime beforeTime, HeapSnapshot after, IReadOnlyList<double> pauses,
-        Func<string, string, string?>? qualify = null)
+        IFieldResolver? fields = null)
     {
         var afterHistogram = HeapHistogram.Of(after.Graph);
         var seconds = Math.Max(0, (after.Time - beforeTime).TotalSeconds);
@@ -208,12 +208,12 @@ public sealed class HeapSnapshotCoordinator : IFindingEnricher, IDisposable
                 .Add("seconds", Math.Round(seconds, 1));
             if (RetentionPaths.Find(after.Graph, tree, growth.Type) is { } path)
             {
-                if (path.StaticRoot && qualify?.Invoke(path.Root, path.RootObjectType) is { } qualified)
-                    path = path with { Root = qualified };
+                path = Named(path, fields);
                 culprit.Add("root", path.StaticRoot ? "static " + path.Root : path.Root);
                 if (path.StaticRoot)
                     culprit.Add("staticField", path.Root);
-                culprit.Add("heldBy", path.HeldBy)
+                // The field nearest to the objects that names them; else the static field at the root; else the holding type.
+                culprit.Add("heldBy", path.NearestField ?? (path.StaticRoot ? path.Root : path.HeldBy))
                     .Add("path", path.Describe())
                     .Add("pathShare", path.OfObjects == 0 ? 0.0 : Math.Round((double)path.Objects / path.OfObjects, 2));
             }
@@ -229,7 +229,8 @@ public sealed class HeapSnapshotCoordinator : IFindingEnricher, IDisposable
         var advice = top is null
             ? "No type grew between the heap snapshots by enough to name (the growth may be in native memory, or was collected in between). " + finding.Advice
             : $"The growing types and the chain from a root that keeps them are listed: start with {TypeNames.Short((string)top["type"]!)}"
-                + (top["root"] is string root ? $", kept through {root}" : "")
+                + (top["heldBy"] is string holder ? $", held by {holder}" : "")
+                + (top["root"] is string root && root != "static " + top["heldBy"] ? $" (reached from {root})" : "")
                 + ". Bound or expire that collection, or remove entries when done with them (unsubscribe handlers, dispose timers).";
         return finding with { Evidence = evidence, Culprits = culprits, Advice = advice };
     }
@@ -247,6 +248,18 @@ public sealed class HeapSnapshotCoordinator : IFindingEnricher, IDisposable
                 evidence.Add(name, value);
         }
         return next with { Evidence = evidence, Culprits = enriched.Culprits, Advice = enriched.Advice };
+    }
+
+    private static RetentionPath Named(RetentionPath path, IFieldResolver? fields)
+    {
+        if (fields is null)
+            return path;
+        if (path.StaticRoot && fields.QualifyStatic(path.Root, path.RootObjectType) is { } qualified)
+            path = path with { Root = qualified };
+        var names = new string?[path.Types.Count];
+        for (var i = 0; i + 1 < path.Types.Count; i++)
+            names[i] = fields.InstanceField(path.Types[i], path.Types[i + 1]);
+        return path with { Fields = names };
     }
 
     private static Finding WithNote(Finding finding, string note, IReadOnlyList<double>? pauses = null)

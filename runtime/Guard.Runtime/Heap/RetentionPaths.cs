@@ -13,12 +13,36 @@ public sealed record RetentionPath(string Root, bool StaticRoot, IReadOnlyList<s
     /// <summary>For a static root, the type of the object the field holds.</summary>
     public string RootObjectType { get; init; } = "";
 
-    /// <summary>"static Ns.Owner.field -> List&lt;Tick&gt; -> Tick[] -> Tick" (types short; long chains keep both ends).</summary>
+    /// <summary>Where known, the field of Types[i] that points to Types[i + 1] (null where unknown).</summary>
+    public IReadOnlyList<string?> Fields { get; init; } = Array.Empty<string?>();
+
+    /// <summary>The field nearest to the objects that an application type holds them by ("Ns.Registry._sessions"), or null.</summary>
+    public string? NearestField
+    {
+        get
+        {
+            for (var i = Math.Min(Fields.Count, Types.Count) - 1; i >= 0; i--)
+            {
+                if (Fields[i] is { } name)
+                    return Types[i] + "." + name;
+            }
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// "static Ns.Owner.field -> List&lt;Tick&gt; -> Tick[] -> Tick"; a known instance field follows its type
+    /// ("Registry._sessions -> List&lt;Session&gt;"). Types are short; long chains keep both ends.
+    /// </summary>
     public string Describe(int maxSteps = 8)
     {
-        var steps = Types.Select(TypeNames.Short).ToList();
+        var steps = Types.Select((type, i) => TypeNames.Short(type) + (i < Fields.Count && Fields[i] is { } name ? "." + name : "")).ToList();
+        // The end of a long chain is what the user's code owns (the field that keeps the objects): it stays whole.
         if (steps.Count > maxSteps)
-            steps = steps.Take(maxSteps / 2).Append($"... ({steps.Count - maxSteps + 1} more)").Concat(steps.Skip(steps.Count - (maxSteps - maxSteps / 2 - 1))).ToList();
+        {
+            var tail = maxSteps - 2;
+            steps = steps.Take(1).Append($"... ({steps.Count - 1 - tail} more)").Concat(steps.Skip(steps.Count - tail)).ToList();
+        }
         return (StaticRoot ? "static " + Root : Root) + " -> " + string.Join(" -> ", steps);
     }
 }

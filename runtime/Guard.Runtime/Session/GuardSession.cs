@@ -135,9 +135,8 @@ public sealed class GuardSession : IDisposable
         {
             var snapshotTimeout = TimeSpan.FromSeconds(options.HeapSnapshots.TimeoutSeconds);
             var typeNames = new Dictionary<ulong, string>();
-            var owners = pipeline.Pid > 0 ? StaticFieldOwners.ForProcess(pipeline.Pid) : null;
-            snapshots = new HeapSnapshotCoordinator(token => HeapSnapshotter.Take(client, snapshotTimeout, token, typeNames), options.HeapSnapshots,
-                owners is null ? null : owners.Qualify);
+            var fields = pipeline.Pid > 0 ? TargetFieldNames.ForProcess(pipeline.Pid) : null;
+            snapshots = new HeapSnapshotCoordinator(token => HeapSnapshotter.Take(client, snapshotTimeout, token, typeNames), options.HeapSnapshots, fields);
             pipeline.Enricher = snapshots;
         }
         return new GuardSession(session, pipeline, snapshots);

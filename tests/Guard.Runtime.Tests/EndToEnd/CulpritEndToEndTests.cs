@@ -43,9 +43,11 @@ public class CulpritEndToEndTests
         Assert.Equal("static Guard.TestTargets.Leaks.PriceHistory.s_ticks -> List<PriceTick> -> PriceTick[] -> PriceTick", ticks.GetProperty("path").GetString());
 
         var sessions = culprits.Single(c => c.GetProperty("type").GetString() == "Guard.TestTargets.Leaks.SessionState");
-        Assert.Equal("static Guard.TestTargets.Leaks.Services.Current -> ServiceHost -> SessionRegistry -> List<SessionState> -> SessionState[] -> SessionState",
+        Assert.Equal("Guard.TestTargets.Leaks.PriceHistory.s_ticks", ticks.GetProperty("heldBy").GetString());
+        // The instance fields of the application's types on the way are named; the framework's collections are not.
+        Assert.Equal("static Guard.TestTargets.Leaks.Services.Current -> ServiceHost.Registry -> SessionRegistry._sessions -> List<SessionState> -> SessionState[] -> SessionState",
             sessions.GetProperty("path").GetString());
-        Assert.Equal("Guard.TestTargets.Leaks.SessionState[]", sessions.GetProperty("heldBy").GetString());
+        Assert.Equal("Guard.TestTargets.Leaks.SessionRegistry._sessions", sessions.GetProperty("heldBy").GetString());
 
         // The cost is said: one measured pause per snapshot.
         var pauses = leak.GetProperty("evidence").GetProperty("snapshotPauseMs").EnumerateArray().Select(p => p.GetDouble()).ToArray();

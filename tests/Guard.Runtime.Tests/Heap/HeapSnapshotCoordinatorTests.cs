@@ -68,6 +68,13 @@ public class HeapSnapshotCoordinatorTests
         }
     }
 
+    private sealed class Names : IFieldResolver
+    {
+        public string? QualifyStatic(string field, string objectType) => "Bot.PriceHistory." + field;
+
+        public string? InstanceField(string ownerType, string childType) => null;
+    }
+
     private static HeapSnapshotOptions Options(int max = 3) => new() { IntervalSeconds = 0.01, MaxPerSession = max };
 
     [Fact]
@@ -75,7 +82,7 @@ public class HeapSnapshotCoordinatorTests
     {
         var taken = 0;
         var published = new Published();
-        var coordinator = new HeapSnapshotCoordinator(_ => Ticks(++taken), Options(), (field, type) => "Bot.PriceHistory." + field);
+        var coordinator = new HeapSnapshotCoordinator(_ => Ticks(++taken), Options(), new Names());
 
         Assert.True(coordinator.Hold(Leak(), published.Add));
         var finding = Assert.Single(published.WaitFor(1));

@@ -9,27 +9,50 @@ using System.Reflection.PortableExecutable;
 
 namespace Guard.Runtime.Heap;
 
+/// <summary>Names the fields on a retention path, which the runtime's heap events do not carry.</summary>
+public interface IFieldResolver
+{
+    /// <summary>"Ns.Owner.field" for a static field holding an object of the type, or null when unknown or ambiguous.</summary>
+    string? QualifyStatic(string field, string objectType);
+
+    /// <summary>The instance field of an application type that holds an object of <paramref name="childType"/>, or null when unknown or ambiguous.</summary>
+    string? InstanceField(string ownerType, string childType);
+}
+
 /// <summary>
 /// The runtime's static-root events name the field and the type of the object it holds, not the class that declares it.
 /// The class is found in the metadata of the assemblies the target has loaded (on Linux, the mapped files listed in
 /// /proc/&lt;pid&gt;/maps): a static field of that name, preferably in the application's own assemblies, whose declared
 /// type matches the object's. Where that is not possible (another OS, no access, an ambiguous name) the field stays
-/// unqualified.
+/// unqualified. Instance fields are named the same way: the one field of the holding type (an application type, not
+/// the framework's collections) whose declared type matches the object it points to.
 /// </summary>
-public sealed class StaticFieldOwners
+public sealed class TargetFieldNames : IFieldResolver
 {
     private readonly Func<IEnumerable<string>> _assemblies;
-    private List<(string Field, string Owner, string FieldType, bool Framework)>? _fields;
+    private readonly object _lock = new();
+    private List<(string Field, string Owner, string FieldType, bool Framework, bool Static)>? _fields;
 
-    public StaticFieldOwners(Func<IEnumerable<string>> assemblies) => _assemblies = assemblies;
+    public TargetFieldNames(Func<IEnumerable<string>> assemblies) => _assemblies = assemblies;
 
-    public static StaticFieldOwners ForProcess(int pid) => new(() => MappedAssemblies(pid));
+    public static TargetFieldNames ForProcess(int pid) => new(() => MappedAssemblies(pid));
 
-    /// <summary>"Ns.Owner.field" for a static field holding an object of <paramref name="objectType"/>, or null when unknown or ambiguous.</summary>
-    public string? Qualify(string field, string objectType)
+    private List<(string Field, string Owner, string FieldType, bool Framework, bool Static)> Fields()
     {
-        _fields ??= Load();
-        var candidates = _fields.Where(f => f.Field == field).ToList();
+        lock (_lock)
+            return _fields ??= Load();
+    }
+
+    public string? InstanceField(string ownerType, string childType)
+    {
+        var owner = OpenName(ownerType);
+        var matching = Fields().Where(f => !f.Static && !f.Framework && f.Owner == owner && TypeMatches(f.FieldType, childType)).ToList();
+        return matching.Count == 1 ? matching[0].Field : null;
+    }
+
+    public string? QualifyStatic(string field, string objectType)
+    {
+        var candidates = Fields().Where(f => f.Static && f.Field == field).ToList();
         if (candidates.Count == 0)
             return null;
         // The application's own statics first; then the framework's.
@@ -49,16 +72,24 @@ public sealed class StaticFieldOwners
     }
 
     // A field declared as List<T> holds a "System.Collections.Generic.List`1[...]"; object, interfaces and bases cannot be told apart here.
-    private static bool TypeMatches(string fieldType, string objectType)
+    private static bool TypeMatches(string fieldType, string objectType) =>
+        string.Equals(fieldType, OpenName(objectType), StringComparison.Ordinal) || string.Equals(fieldType, objectType, StringComparison.Ordinal);
+
+    /// <summary>"Ns.List`1[Ns.Tick]" without its arguments, as metadata names the generic type; arrays and plain names unchanged.</summary>
+    private static string OpenName(string type)
     {
-        var generic = objectType.IndexOf('[');
-        var open = generic > 0 && objectType[generic - 1] != ']' && !objectType.EndsWith("[]", StringComparison.Ordinal) ? objectType.Substring(0, generic) : objectType;
-        return string.Equals(fieldType, open, StringComparison.Ordinal) || string.Equals(fieldType, objectType, StringComparison.Ordinal);
+        if (type.EndsWith("]", StringComparison.Ordinal) && type.EndsWith("[]", StringComparison.Ordinal))
+            return type;
+        var tick = type.IndexOf('`');
+        if (tick < 0)
+            return type;
+        var bracket = type.IndexOf('[', tick);
+        return bracket > 0 ? type.Substring(0, bracket) : type;
     }
 
-    private List<(string, string, string, bool)> Load()
+    private List<(string, string, string, bool, bool)> Load()
     {
-        var fields = new List<(string, string, string, bool)>();
+        var fields = new List<(string, string, string, bool, bool)>();
         IEnumerable<string> paths;
         try
         {
@@ -88,7 +119,7 @@ public sealed class StaticFieldOwners
                     foreach (var fieldHandle in type.GetFields())
                     {
                         var field = metadata.GetFieldDefinition(fieldHandle);
-                        if ((field.Attributes & FieldAttributes.Static) == 0 || (field.Attributes & FieldAttributes.Literal) != 0)
+                        if ((field.Attributes & FieldAttributes.Literal) != 0)
                             continue;
                         owner ??= names.FullName(handle);
                         string fieldType;
@@ -100,7 +131,7 @@ public sealed class StaticFieldOwners
                         {
                             fieldType = "";
                         }
-                        fields.Add((metadata.GetString(field.Name), owner, fieldType, framework));
+                        fields.Add((metadata.GetString(field.Name), owner, fieldType, framework, (field.Attributes & FieldAttributes.Static) != 0));
                     }
                 }
             }

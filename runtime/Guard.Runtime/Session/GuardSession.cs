@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Guard.Runtime.Detection;
 using Guard.Runtime.Heap;
+using Guard.Runtime.Stacks;
 using Microsoft.Diagnostics.NETCore.Client;
 using Microsoft.Diagnostics.Tracing;
 using Microsoft.Diagnostics.Tracing.Parsers;
@@ -61,6 +62,9 @@ public sealed class GuardSession : IDisposable
 
     // Heap snapshots that name what a suspected leak keeps (null with --no-heap-snapshots).
     private readonly HeapSnapshotCoordinator? _snapshots;
+
+    // Stack bursts that name where pool threads block and which methods allocate (null when none are allowed).
+    private StackBurstCoordinator? _bursts;
 
     /// <summary>Heap snapshots taken in this session.</summary>
     public int HeapSnapshotsTaken => _snapshots?.SnapshotsTaken ?? 0;
@@ -137,9 +141,23 @@ public sealed class GuardSession : IDisposable
             var typeNames = new Dictionary<ulong, string>();
             var fields = pipeline.Pid > 0 ? TargetFieldNames.ForProcess(pipeline.Pid) : null;
             snapshots = new HeapSnapshotCoordinator(token => HeapSnapshotter.Take(client, snapshotTimeout, token, typeNames), options.HeapSnapshots, fields);
-            pipeline.Enricher = snapshots;
         }
-        return new GuardSession(session, pipeline, snapshots);
+        StackBurstCoordinator? bursts = null;
+        if (options.StackBursts.MaxPerSession > 0)
+        {
+            var burstTimeout = TimeSpan.FromSeconds(options.StackBursts.TimeoutSeconds);
+            var burstLength = TimeSpan.FromSeconds(options.StackBursts.Seconds);
+            bursts = new StackBurstCoordinator((kind, token) => StackBurst.Collect(client,
+                kind == SampleKind.Thread ? StackBurst.ThreadSampling() : StackBurst.AllocationSampling(), burstLength, burstTimeout, token), options.StackBursts);
+        }
+        pipeline.Enricher = (snapshots, bursts) switch
+        {
+            (null, null) => null,
+            (not null, null) => snapshots,
+            (null, not null) => bursts,
+            _ => new CompositeEnricher(snapshots, bursts),
+        };
+        return new GuardSession(session, pipeline, snapshots) { _bursts = bursts };
     }
 
     internal static GuardSessionException Explain(Exception e, string target)
@@ -216,6 +234,7 @@ public sealed class GuardSession : IDisposable
                 StopWithin(processing);
             // A leak finding still waiting for its snapshots goes out now, without culprits, rather than be lost.
             _snapshots?.Flush(TimeSpan.FromSeconds(0.3), ended == SessionEnd.TargetExited ? "the target exited before the heap snapshots were compared" : null);
+            _bursts?.Flush(TimeSpan.FromSeconds(0.2), ended == SessionEnd.TargetExited ? "the target exited before the stack burst was read" : null);
             EventsLost = SafeEventsLost(source);
             if (processing.IsCompleted)
                 _translator.Flush();
@@ -380,12 +399,16 @@ public sealed class GuardSession : IDisposable
             _translator.Notice += value;
             if (_snapshots is not null)
                 _snapshots.Notice += value;
+            if (_bursts is not null)
+                _bursts.Notice += value;
         }
         remove
         {
             _translator.Notice -= value;
             if (_snapshots is not null)
                 _snapshots.Notice -= value;
+            if (_bursts is not null)
+                _bursts.Notice -= value;
         }
     }
 
@@ -407,6 +430,7 @@ public sealed class GuardSession : IDisposable
     {
         Volatile.Write(ref _draining, 1);
         _snapshots?.Dispose();
+        _bursts?.Dispose();
         Stop();
         CloseStream();
     }

@@ -58,6 +58,25 @@ public class CulpritEndToEndTests
         Assert.True(TargetProcesses.Exists(target.Id), "the target did not survive the snapshots");
     }
 
+    [Fact]
+    public void A_starvation_names_the_method_that_blocks_pool_threads_on_Result()
+    {
+        using var target = CliProcess.Target("starve-named", "--delay", "2", "--duration", "90");
+        using var guard = CliProcess.Guard("attach", target.Id.ToString(), "--format", "json", "--duration", "40");
+        var found = guard.WaitForOutput(line => line.Contains("\"kind\":\"threadpool-starvation\"", StringComparison.Ordinal), TimeSpan.FromSeconds(50));
+        guard.Interrupt();
+        var exit = guard.WaitForExit(TimeSpan.FromSeconds(30));
+
+        Assert.True(found, guard.Transcript);
+        Assert.Equal(1, exit);
+        var starvation = Findings(guard, FindingKinds.ThreadPoolStarvation)[0];
+        var top = starvation.GetProperty("culprits")[0];
+        Assert.Equal("Guard.TestTargets.Quotes.QuoteRefresher.Refresh", top.GetProperty("userFrame").GetString());
+        Assert.Equal("task wait", top.GetProperty("block").GetString());
+        Assert.StartsWith("Task.Result <- Guard.TestTargets.Quotes.QuoteRefresher.Refresh", top.GetProperty("stack").GetString());
+        Assert.InRange(top.GetProperty("share").GetDouble(), 0.01, 1);
+    }
+
     [Theory]
     [InlineData("sawtooth", "--rate", "6")]
     [InlineData("cache", "--period", "8", "--rate", "4")]

@@ -62,6 +62,9 @@ public static class LeakScenarios
             case "leak-named":
                 Run(clock, duration, rate);
                 return true;
+            case "big-heap":
+                Big.BigHeap.Run(clock, duration, rate);
+                return true;
             case "starve-named":
                 Quotes.QuoteRefresher.Run(clock, duration);
                 return true;

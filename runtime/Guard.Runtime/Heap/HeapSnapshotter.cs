@@ -150,6 +150,7 @@ public static class HeapSnapshotter
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
         var completed = false;
+        var lost = 0;
         try
         {
             completed = WaitHandle.WaitAny(new[] { done.WaitHandle, cancellation.WaitHandle }, timeout) == 0;
@@ -172,6 +173,7 @@ public static class HeapSnapshotter
             }
             else
                 session.Dispose();
+            lost = SafeEventsLost(source);
             source?.Dispose();
         }
 
@@ -183,7 +185,22 @@ public static class HeapSnapshotter
             // The stream ended before the walk did: the target is gone (or closed the session).
             throw new HeapSnapshotException("the target exited during the heap snapshot", targetExited: true, readError);
         }
+        // Node and edge events pair up by order: with some dropped, the graph would join objects to the wrong references.
+        if (lost > 0)
+            throw new HeapSnapshotException($"the runtime dropped {lost} events of the heap snapshot (its buffer was full): the snapshot is not used");
         return new HeapSnapshot(started.ToUniversalTime(), builder.Build(), restarted - suspended, clock.Elapsed, gcNumber);
+    }
+
+    private static int SafeEventsLost(EventPipeEventSource? source)
+    {
+        try
+        {
+            return source?.EventsLost ?? 0;
+        }
+        catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException or NullReferenceException)
+        {
+            return 0;
+        }
     }
 
     private static void StopQuietly(EventPipeSession session)

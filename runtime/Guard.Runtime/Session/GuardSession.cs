@@ -139,7 +139,8 @@ public sealed class GuardSession : IDisposable
         {
             var snapshotTimeout = TimeSpan.FromSeconds(options.HeapSnapshots.TimeoutSeconds);
             var typeNames = new Dictionary<ulong, string>();
-            var fields = pipeline.Pid > 0 ? TargetFieldNames.ForProcess(pipeline.Pid) : null;
+            // Read when first needed, from the process watched then (for `run`, the one whose runtime connected).
+            var fields = new TargetFieldNames(() => pipeline.Pid > 0 ? TargetFieldNames.MappedAssemblies(pipeline.Pid) : Array.Empty<string>());
             snapshots = new HeapSnapshotCoordinator(token => HeapSnapshotter.Take(client, snapshotTimeout, token, typeNames), options.HeapSnapshots, fields);
         }
         StackBurstCoordinator? bursts = null;

@@ -79,7 +79,7 @@ public class CulpritEndToEndTests
 
     [Theory]
     [InlineData("sawtooth", "--rate", "6")]
-    [InlineData("cache", "--period", "8", "--rate", "4")]
+    [InlineData("plateau", "--rate", "4")]
     public void What_only_looks_like_a_leak_takes_no_snapshot(params string[] scenario)
     {
         using var target = CliProcess.Target(scenario.Concat(new[] { "--duration", "90" }).ToArray());

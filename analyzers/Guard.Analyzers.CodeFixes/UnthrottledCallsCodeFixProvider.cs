@@ -45,8 +45,10 @@ namespace Guard.Analyzers.CodeFixes
                 var plan = Plan.Create(root, model, diagnostic, context.CancellationToken);
                 if (plan is null)
                     continue;
+                // The package is named in the title: System.Threading.RateLimiting is not in Microsoft.NETCore.App
+                // (only ASP.NET Core's shared framework carries it), so the fix is offered only where it is referenced.
                 var title = plan.ExistingLimiter is null
-                    ? "Acquire a rate limiter lease before each call"
+                    ? "Acquire a rate limiter lease before each call (System.Threading.RateLimiting)"
                     : $"Acquire a lease from '{plan.ExistingLimiter}' before each call";
                 context.RegisterCodeFix(
                     CodeAction.Create(title, ct => FixAsync(document, ImmutableArray.Create(diagnostic), ct), EquivalenceKey),

@@ -1,5 +1,6 @@
 using System;
 using System.CommandLine;
+using Guard.Cli.Export;
 using Guard.Runtime.Session;
 using Microsoft.Diagnostics.NETCore.Client;
 
@@ -15,11 +16,13 @@ internal static class AttachCommand
         var command = new Command("attach", "Attach to a running .NET process and report thread-pool starvation, GC pressure and memory leaks as they happen.");
         command.Arguments.Add(pid);
         options.AddTo(command);
-        command.SetAction(parse => Run(parse.GetValue(pid), options.Read(parse)));
+        var export = new ExportOptions();
+        export.AddTo(command);
+        command.SetAction(parse => Run(parse.GetValue(pid), options.Read(parse), export.Read(parse)));
         return command;
     }
 
-    internal static int Run(int pid, WatchSettings settings)
+    internal static int Run(int pid, WatchSettings settings, ExportSettings? export = null)
     {
         if (pid <= 0)
             return GuardCommandLine.Fail("attach", $"'{pid}' is not a process id");
@@ -39,6 +42,14 @@ internal static class AttachCommand
         catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException)
         {
             return GuardCommandLine.Fail("attach", $"cannot write {settings.OutputPath}: {GuardCommandLine.OneLine(e.Message)}");
+        }
+
+        // Exporters and files come before the session: a port in use or an unwritable path is exit 2 before attaching.
+        using var sinks = WatchSinks.Create(export ?? ExportSettings.None, reporter.Info, out var exportError);
+        if (sinks is null)
+        {
+            reporter.Dispose();
+            return GuardCommandLine.Fail("attach", exportError!);
         }
 
         using (reporter)
@@ -69,6 +80,7 @@ internal static class AttachCommand
             {
                 session.StatusUpdated += status => reporter.Status(status, pipeline.Pid, pipeline.ProcessName);
                 session.Notice += reporter.Info;
+                using var exported = sinks.Follow(pipeline, session);
                 reporter.Info($"watching {target}" + (settings.Duration is { } d ? $" for {d.TotalSeconds:0.#} s" : "") + "; Ctrl+C to stop");
                 var end = session.Run(cancellation.Token);
 

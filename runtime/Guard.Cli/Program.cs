@@ -24,6 +24,7 @@ internal static class GuardCommandLine
         root.Subcommands.Add(PsCommand.Build());
         root.Subcommands.Add(AttachCommand.Build());
         root.Subcommands.Add(RunCommand.Build());
+        root.Subcommands.Add(WatchCommand.Build());
         return root;
     }
 

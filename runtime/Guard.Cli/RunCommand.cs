@@ -4,6 +4,7 @@ using System.CommandLine;
 using System.IO;
 using System.Linq;
 using System.Threading;
+using Guard.Cli.Export;
 using Guard.Runtime.Session;
 using Microsoft.Diagnostics.NETCore.Client;
 
@@ -28,11 +29,13 @@ internal static class RunCommand
         var command = new Command("run", "Start a .NET application and watch it from its first instruction; exit 1 if something was found.");
         command.Arguments.Add(commandLine);
         options.AddTo(command);
-        command.SetAction(parse => Run(parse.GetValue(commandLine) ?? Array.Empty<string>(), options.Read(parse)));
+        var export = new ExportOptions();
+        export.AddTo(command);
+        command.SetAction(parse => Run(parse.GetValue(commandLine) ?? Array.Empty<string>(), options.Read(parse), export.Read(parse)));
         return command;
     }
 
-    internal static int Run(IReadOnlyList<string> command, WatchSettings settings)
+    internal static int Run(IReadOnlyList<string> command, WatchSettings settings, ExportSettings? export = null)
     {
         if (command.Count == 0 || string.IsNullOrWhiteSpace(command[0]))
             return GuardCommandLine.Fail("run", "no command given (guard run [options] -- <command> [args])");
@@ -47,6 +50,14 @@ internal static class RunCommand
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return GuardCommandLine.Fail("run", $"cannot write {settings.OutputPath}: {GuardCommandLine.OneLine(e.Message)}");
+        }
+
+        // Exporters and files come before the command starts: a port in use or an unwritable path is exit 2 at once.
+        using var sinks = WatchSinks.Create(export ?? ExportSettings.None, reporter.Info, out var exportError);
+        if (sinks is null)
+        {
+            reporter.Dispose();
+            return GuardCommandLine.Fail("run", exportError!);
         }
 
         using (reporter)
@@ -68,7 +79,7 @@ internal static class RunCommand
 
             try
             {
-                return Watch(launched, command, settings, reporter, cancellation);
+                return Watch(launched, command, settings, reporter, cancellation, sinks);
             }
             finally
             {
@@ -78,7 +89,7 @@ internal static class RunCommand
         }
     }
 
-    private static int Watch(LaunchedTarget launched, IReadOnlyList<string> command, WatchSettings settings, FindingReporter reporter, ConsoleCancellation cancellation)
+    private static int Watch(LaunchedTarget launched, IReadOnlyList<string> command, WatchSettings settings, FindingReporter reporter, ConsoleCancellation cancellation, WatchSinks sinks)
     {
         var child = launched.Process;
         var name = AppName(command);
@@ -110,6 +121,7 @@ internal static class RunCommand
         {
             session.StatusUpdated += status => reporter.Status(status, pipeline.Pid, pipeline.ProcessName);
             session.Notice += reporter.Info;
+            using var exported = sinks.Follow(pipeline, session);
             // Processes the command starts inherit the variable; they must not wait for a connection nobody will make.
             TrySetEnvironment(launched.Client, ChildLauncher.DiagnosticPortsVariable, "");
             if (!TryResume(launched.Client))

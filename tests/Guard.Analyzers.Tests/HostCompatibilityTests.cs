@@ -33,4 +33,16 @@ public class HostCompatibilityTests
         var framework = typeInAssembly.Assembly.GetCustomAttribute<System.Runtime.Versioning.TargetFrameworkAttribute>();
         Assert.Equal(".NETStandard,Version=v2.0", framework?.FrameworkName);
     }
+
+    [Fact]
+    public void The_code_fixes_reference_the_same_roslyn_as_the_analyzers()
+    {
+        // One Roslyn for both assemblies: a fixer built on an older Workspaces than the compiler it runs beside
+        // is a second compatibility matrix to test.
+        var fixes = typeof(Guard.Analyzers.CodeFixes.AssemblyMarker).Assembly.GetReferencedAssemblies();
+        var workspaces = Assert.Single(fixes, a => a.Name == "Microsoft.CodeAnalysis.Workspaces");
+        var compiler = Assert.Single(typeof(GuardDescriptors).Assembly.GetReferencedAssemblies(), a => a.Name == "Microsoft.CodeAnalysis");
+        Assert.Equal(compiler.Version, workspaces.Version);
+        Assert.Equal(MaxRoslyn, workspaces.Version);
+    }
 }

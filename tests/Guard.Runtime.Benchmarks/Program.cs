@@ -59,7 +59,7 @@ public static class Program
         if (Option(args, "--flood-seconds", 0) is var floodSeconds && floodSeconds > 0)
             return Zoo.Flood(floodSeconds, runs);
         var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-        var guard = RepositoryPaths.Combine("runtime", "Guard.Cli", "bin", configuration, "net10.0", "guard.dll");
+        var guard = RepositoryPaths.Combine("runtime", "Guard.Cli", "bin", configuration, "net8.0", "guard.dll");
         var targets = RepositoryPaths.Combine("tests", "Guard.TestTargets", "bin", configuration, "net10.0", "Guard.TestTargets.dll");
         if (Option(args, "--heap-snapshot-mb", 0) is var heapMB && heapMB > 0)
             return HeapSnapshotBench.Run(targets, heapMB, (int)Option(args, "--runs", 3));

@@ -36,7 +36,7 @@ internal static class Zoo
     };
 
     private static string Configuration => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-    private static string Guard => RepositoryPaths.Combine("runtime", "Guard.Cli", "bin", Configuration, "net10.0", "guard.dll");
+    private static string Guard => RepositoryPaths.Combine("runtime", "Guard.Cli", "bin", Configuration, "net8.0", "guard.dll");
     private static string Targets => RepositoryPaths.Combine("tests", "Guard.TestTargets", "bin", Configuration, "net10.0", "Guard.TestTargets.dll");
 
     public static int Run(double minutes, int parallel, string[]? only)

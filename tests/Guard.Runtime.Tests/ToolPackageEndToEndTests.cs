@@ -21,7 +21,10 @@ public class ToolPackageEndToEndTests
                 pack = ProcessRunner.Run("dotnet", $"pack \"{RepositoryPaths.Combine("runtime", "Guard.Cli", "Guard.Cli.csproj")}\" -c Release -o \"{feed}\"",
                 RepositoryPaths.Root, TimeSpan.FromMinutes(4));
             Assert.True(pack.ExitCode == 0, "pack failed:\n" + pack.Output);
-            Assert.Single(Directory.GetFiles(feed, "Guard.Cli.*.nupkg"));
+            var package = Assert.Single(Directory.GetFiles(feed, "Guard.Cli.*.nupkg"));
+            // net8.0, rolling forward: `dotnet tool install` works on a host with only the .NET 8 runtime.
+            using (var zip = System.IO.Compression.ZipFile.OpenRead(package))
+                Assert.Contains(zip.Entries, e => e.FullName == "tools/net8.0/any/guard.dll");
 
             var tools = Path.Combine(work, "tools");
             var install = ProcessRunner.Run("dotnet", $"tool install --tool-path \"{tools}\" Guard.Cli --add-source \"{feed}\" --prerelease",
@@ -31,7 +34,7 @@ public class ToolPackageEndToEndTests
             var guard = Path.Combine(tools, "guard");
             var help = ProcessRunner.Run(guard, "--help", work, TimeSpan.FromMinutes(1));
             Assert.Equal(0, help.ExitCode);
-            foreach (var verb in new[] { "ps", "attach", "run" })
+            foreach (var verb in new[] { "ps", "attach", "run", "watch" })
                 Assert.Contains(verb, help.Output, StringComparison.Ordinal);
 
             var version = ProcessRunner.Run(guard, "--version", work, TimeSpan.FromMinutes(1));

@@ -56,7 +56,7 @@ namespace Guard.Analyzers
                 return new RetryJudgement(RetryVerdict.NonIdempotent, kind == NonIdempotentKind.OrderPost ? "it posts an order" : Describe(call.TargetMethod.Name, "it"));
             var name = OperationNames.Classify(call.TargetMethod.Name);
             if (name.IsOperation)
-                return new RetryJudgement(RetryVerdict.NonIdempotent, "it " + name.Noun);
+                return name.Certain ? new RetryJudgement(RetryVerdict.NonIdempotent, "it " + name.Noun) : MentionsOperation;
             // The method around the call, and the methods around a lambda or local function it is in.
             for (var symbol = containingSymbol; symbol is IMethodSymbol method; symbol = method.ContainingSymbol)
             {
@@ -65,7 +65,7 @@ namespace Guard.Analyzers
                     return new RetryJudgement(RetryVerdict.NonIdempotent, $"it runs in '{method.Name}', which must not be repeated");
                 var around = OperationNames.Classify(method.Name);
                 if (around.IsOperation)
-                    return new RetryJudgement(RetryVerdict.NonIdempotent, $"it runs in '{method.Name}', which {around.Noun}");
+                    return around.Certain ? new RetryJudgement(RetryVerdict.NonIdempotent, $"it runs in '{method.Name}', which {around.Noun}") : MentionsOperation;
             }
 
             switch (HttpRequests.VerbOf(call, types, out _))
@@ -85,6 +85,12 @@ namespace Guard.Analyzers
                 ? new RetryJudgement(RetryVerdict.Safe, "")
                 : new RetryJudgement(RetryVerdict.Unknown, "Guard cannot tell whether it may run twice");
         }
+
+        /// <summary>
+        /// GetWithdrawals, CancelOrder, PlaceTestOrder: the name mentions an operation without saying it runs it. No
+        /// fix (a retry is not known safe), and no claim in the message that it withdraws or orders.
+        /// </summary>
+        private static readonly RetryJudgement MentionsOperation = new RetryJudgement(RetryVerdict.Unknown, "Guard cannot tell whether it may run twice");
 
         private static string Describe(string methodName, string subject)
         {

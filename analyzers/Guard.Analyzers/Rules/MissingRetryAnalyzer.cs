@@ -48,9 +48,13 @@ namespace Guard.Analyzers
                 return;
             if (!OutboundCalls.IsOutbound(invocation, guard.Types, options.OutboundMethods))
                 return;
+            if (HandledContinuations.IsFailureHandledByContinuation(invocation))
+                return;
             if (RetryRegions.Find(invocation, context.ContainingSymbol, guard, options.RetryWrappers).IsRetried)
                 return;
             if (ResilientClients.Of(OutboundCalls.GetClientOperation(invocation), context.ContainingSymbol.ContainingType, guard.Index) != ClientResilience.None)
+                return;
+            if (OutboundCalls.IsInsideListedHelper(context.ContainingSymbol, options.OutboundMethods))
                 return;
             // Judged only for the calls reported: the fix wraps only what may be sent again, and the message says
             // when a plain retry would repeat an order or a payment.

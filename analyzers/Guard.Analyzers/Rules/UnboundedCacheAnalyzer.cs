@@ -132,6 +132,8 @@ namespace Guard.Analyzers
                 if (kind.Shape != CollectionShape.Sequence && tracked.Field.Type is INamedTypeSymbol { TypeArguments.Length: > 0 } type &&
                     Types.IsBoundedDomain(type.TypeArguments[0]))
                     return;
+                if (kind.Shape == CollectionShape.Keyed && tracked.Field.Type is INamedTypeSymbol map && ServiceRegistries.IsRegistryOf(map))
+                    return;
                 var location = tracked.Field.Locations.FirstOrDefault(l => l.IsInSource);
                 if (location is null)
                     return;

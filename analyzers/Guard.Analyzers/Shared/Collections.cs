@@ -46,7 +46,9 @@ namespace Guard.Analyzers
                 case IInvocationOperation { TargetMethod.Name: "Range" or "Repeat" } invocation
                     when KnownTypes.Same(invocation.TargetMethod.ContainingType, types.Enumerable) && invocation.Arguments.Length == 2:
                     return AsLong(invocation.Arguments[1].Value) is long count ? Clamp(count) : null;
-                case IFieldReferenceOperation field when field.Field.IsReadOnly && field.Field.Type is IArrayTypeSymbol:
+                // A private field is assigned only in its type, where AssignedValues sees every assignment.
+                case IFieldReferenceOperation field when (field.Field.IsReadOnly || field.Field.DeclaredAccessibility == Accessibility.Private) &&
+                    field.Field.Type is IArrayTypeSymbol:
                     return SingleValueCount(field.Field);
                 case ILocalReferenceOperation local when local.Local.Type is IArrayTypeSymbol:
                     return SingleValueCount(local.Local);

@@ -37,14 +37,22 @@ namespace Guard.Analyzers
             switch (parent)
             {
                 case IInvocationOperation invocation when invocation.Instance == current:
-                    return kind.Immutable ? FieldUse.Neutral : ByMethodName(invocation.TargetMethod.Name);
+                    if (kind.Immutable)
+                        return FieldUse.Neutral;
+                    var byName = ByMethodName(invocation.TargetMethod.Name);
+                    return byName == FieldUse.Write && BoundedWrites.IsBounded(invocation, invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null, reference.Field)
+                        ? FieldUse.Neutral
+                        : byName;
                 case IArgumentOperation argument:
                     return ByArgument(argument, types, extensionName => ByExtension(extensionName, kind));
                 case IPropertyReferenceOperation property when property.Instance == current:
                     // dictionary[key] = value adds; list[i] = value and compound assignments replace an existing item.
                     if (property.Property.IsIndexer && kind.Shape != CollectionShape.Sequence && !kind.Immutable &&
                         property.Parent is ISimpleAssignmentOperation indexerSet && indexerSet.Target == property)
-                        return FieldUse.Write;
+                        return ExistingKeys.IsKnownPresent(property, reference.Field) ||
+                            BoundedWrites.IsBounded(indexerSet, property.Arguments.Length == 1 ? property.Arguments[0].Value : null, reference.Field)
+                            ? FieldUse.Neutral
+                            : FieldUse.Write;
                     return FieldUse.Neutral;
                 case ISimpleAssignmentOperation assignment when assignment.Target == current:
                     if (IsInitialization(reference, containingSymbol))

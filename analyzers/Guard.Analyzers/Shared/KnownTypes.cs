@@ -13,6 +13,8 @@ namespace Guard.Analyzers
             HttpClientJsonExtensions = compilation.GetTypeByMetadataName("System.Net.Http.Json.HttpClientJsonExtensions");
             HttpRequestMessage = compilation.GetTypeByMetadataName("System.Net.Http.HttpRequestMessage");
             HttpMethod = compilation.GetTypeByMetadataName("System.Net.Http.HttpMethod");
+            WebRequest = compilation.GetTypeByMetadataName("System.Net.WebRequest");
+            WebClient = compilation.GetTypeByMetadataName("System.Net.WebClient");
             ResiliencePipeline = compilation.GetTypeByMetadataName("Polly.ResiliencePipeline");
             ResiliencePipelineOfT = compilation.GetTypeByMetadataName("Polly.ResiliencePipeline`1");
             SyncPolicy = compilation.GetTypeByMetadataName("Polly.ISyncPolicy");
@@ -39,6 +41,8 @@ namespace Guard.Analyzers
         public INamedTypeSymbol? HttpClientJsonExtensions { get; }
         public INamedTypeSymbol? HttpRequestMessage { get; }
         public INamedTypeSymbol? HttpMethod { get; }
+        public INamedTypeSymbol? WebRequest { get; }
+        public INamedTypeSymbol? WebClient { get; }
         public INamedTypeSymbol? ResiliencePipeline { get; }
         public INamedTypeSymbol? ResiliencePipelineOfT { get; }
         public INamedTypeSymbol? SyncPolicy { get; }

@@ -45,7 +45,12 @@ namespace Guard.Analyzers
             return ClientResilience.None;
         }
 
-        /// <summary>A parameter, or a field or property given only constructor or method parameters: made by the caller.</summary>
+        /// <summary>
+        /// A parameter, or a field or property given only constructor, primary-constructor or method parameters
+        /// (made by the caller), or the result of a factory method of this compilation (Alpaca's
+        /// <c>configuration.GetConfiguredHttpClient()</c>): Guard does not follow the factory, and the project's
+        /// own retrying handler is what such factories use.
+        /// </summary>
         private static bool IsHandedIn(IOperation? client)
         {
             client = Unwrap(client);
@@ -59,7 +64,13 @@ namespace Guard.Analyzers
                 return false;
             foreach (var value in values)
             {
-                if (value is not IdentifierNameSyntax identifier || !IsParameterOfEnclosingMethod(identifier))
+                var handedIn = value switch
+                {
+                    IdentifierNameSyntax identifier => IsParameterOfEnclosingMethod(identifier),
+                    InvocationExpressionSyntax invocation => IsFactoryOfThisCompilation(invocation, client!.SemanticModel),
+                    _ => false,
+                };
+                if (!handedIn)
                     return false;
             }
             return true;
@@ -67,12 +78,47 @@ namespace Guard.Analyzers
 
         private static bool IsParameterOfEnclosingMethod(IdentifierNameSyntax identifier)
         {
-            var method = identifier.FirstAncestorOrSelf<BaseMethodDeclarationSyntax>();
-            if (method is null)
+            var parameters = identifier.FirstAncestorOrSelf<BaseMethodDeclarationSyntax>()?.ParameterList ??
+                identifier.FirstAncestorOrSelf<TypeDeclarationSyntax>()?.ParameterList; // a primary constructor
+            if (parameters is null)
                 return false;
-            foreach (var parameter in method.ParameterList.Parameters)
+            foreach (var parameter in parameters.Parameters)
             {
                 if (parameter.Identifier.ValueText == identifier.Identifier.ValueText)
+                    return true;
+            }
+            return false;
+        }
+
+        private static bool IsFactoryOfThisCompilation(InvocationExpressionSyntax invocation, SemanticModel? model)
+        {
+            if (model is null)
+                return false;
+            if (model.SyntaxTree == invocation.SyntaxTree)
+                return model.GetSymbolInfo(invocation).Symbol is IMethodSymbol method && IsInSource(method);
+            // Another part of a partial class: no semantic model is made for that tree; a method of that name
+            // declared in this compilation and returning an HttpClient is enough.
+            var name = invocation.Expression switch
+            {
+                MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+                SimpleNameSyntax simple => simple.Identifier.ValueText,
+                _ => null,
+            };
+            if (name is null || !model.Compilation.ContainsSymbolsWithName(name, SymbolFilter.Member))
+                return false;
+            foreach (var symbol in model.Compilation.GetSymbolsWithName(name, SymbolFilter.Member))
+            {
+                if (symbol is IMethodSymbol { ReturnType.Name: "HttpClient" })
+                    return true;
+            }
+            return false;
+        }
+
+        private static bool IsInSource(IMethodSymbol method)
+        {
+            foreach (var location in method.Locations)
+            {
+                if (location.IsInSource)
                     return true;
             }
             return false;

@@ -41,9 +41,13 @@ public sealed class DetectionPipeline
     /// <summary>Called for each finding, on the thread that posts signals.</summary>
     public event Action<Finding>? FindingReported;
 
+    /// <summary>Called for each signal before the detectors see it (exporters sample the figures behind them).</summary>
+    public event Action<Signal>? SignalPosted;
+
     public void Post(Signal signal)
     {
         Status.Observe(signal);
+        SignalPosted?.Invoke(signal);
         if (signal is AllocationSampleSignal sample)
         {
             _allocations.Add(sample);

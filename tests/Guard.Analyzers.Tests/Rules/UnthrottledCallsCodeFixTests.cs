@@ -436,4 +436,37 @@ public class UnthrottledCallsCodeFixTests
 
     private static async Task<List<CodeAction>> FixesFor(Project project) =>
         await Fix.OfferedActionsAsync(project.Documents.Single(), Assert.Single(await Fix.AnalyzerDiagnosticsAsync(project)));
+
+    [Fact]
+    public async Task Names_the_package_and_is_not_offered_without_it()
+    {
+        const string source = """
+            using System.Collections.Generic;
+            using System.Net.Http;
+            using System.Threading.Tasks;
+            class Refresher
+            {
+                async Task Refresh(HttpClient client, List<string> symbols)
+                {
+                    foreach (var symbol in symbols)
+                        await client.GetAsync("https://api.example.com/ticker/" + symbol);
+                }
+            }
+            """;
+        var withPackage = TestWorkspace.CreateProject(source);
+        var document = withPackage.Documents.Single();
+        var offered = await Fix.OfferedActionsAsync(document, Assert.Single(await Fix.AnalyzerDiagnosticsAsync(withPackage)));
+        Assert.Contains("(System.Threading.RateLimiting)", Assert.Single(offered).Title);
+
+        // Microsoft.NETCore.App does not carry System.Threading.RateLimiting: without the package, no fix.
+        var withoutPackage = withPackage;
+        foreach (var reference in withPackage.MetadataReferences)
+        {
+            if (reference is PortableExecutableReference { FilePath: { } path } && path.EndsWith("System.Threading.RateLimiting.dll", System.StringComparison.Ordinal))
+                withoutPackage = withoutPackage.RemoveMetadataReference(reference);
+        }
+        Assert.NotEqual(withPackage.MetadataReferences.Count, withoutPackage.MetadataReferences.Count);
+        var diagnostic = Assert.Single(await Fix.AnalyzerDiagnosticsAsync(withoutPackage));
+        Assert.Empty(await Fix.OfferedActionsAsync(withoutPackage.Documents.Single(), diagnostic));
+    }
 }

@@ -463,6 +463,9 @@ public class UnthrottledCallsTests
         {
             private static string[] s_mutable = { "https://a", "https://b" };
 
+            // Reassigned: its length is not known where the loop runs.
+            void Reload(string[] urls) => s_mutable = urls;
+
             async Task M(HttpClient client, List<string> urls)
             {
                 {{body}}

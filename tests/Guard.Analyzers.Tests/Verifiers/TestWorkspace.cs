@@ -34,7 +34,12 @@ public static class TestWorkspace
             solution = solution.AddDocument(DocumentId.CreateNewId(projectId), $"Test{index}.cs", SourceText.From(extra), filePath: $"/src/Test{index}.cs");
             index++;
         }
-        if (editorConfig != null)
+        if (editorConfig != null && editorConfig.TrimStart().StartsWith("is_global", StringComparison.Ordinal))
+        {
+            // A global analyzer config (.globalconfig): options for every file, no sections.
+            solution = solution.AddAnalyzerConfigDocument(DocumentId.CreateNewId(projectId), ".globalconfig", SourceText.From(editorConfig), filePath: "/src/.globalconfig");
+        }
+        else if (editorConfig != null)
         {
             var text = editorConfig.TrimStart().StartsWith("[", StringComparison.Ordinal) ? editorConfig : "root = true\n[*.cs]\n" + editorConfig;
             solution = solution.AddAnalyzerConfigDocument(DocumentId.CreateNewId(projectId), ".editorconfig", SourceText.From(text), filePath: "/src/.editorconfig");

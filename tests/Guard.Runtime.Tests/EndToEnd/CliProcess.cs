@@ -155,7 +155,7 @@ internal static class TestBinaries
     // bin/<Configuration>/<tfm>/ of the test assembly.
     private static readonly string Configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
 
-    public static string Guard => Existing(RepositoryPaths.Combine("runtime", "Guard.Cli", "bin", Configuration, "net10.0", "guard.dll"));
+    public static string Guard => Existing(RepositoryPaths.Combine("runtime", "Guard.Cli", "bin", Configuration, "net8.0", "guard.dll"));
     public static string Targets => Existing(RepositoryPaths.Combine("tests", "Guard.TestTargets", "bin", Configuration, "net10.0", "Guard.TestTargets.dll"));
 
     private static string Existing(string path) => File.Exists(path) ? path : throw new FileNotFoundException("build the solution first: " + path);

@@ -38,7 +38,10 @@ public sealed class DetectionPipeline
     public StatusTracker Status { get; } = new();
     public IReadOnlyList<Finding> Findings => _findings;
 
-    /// <summary>Called for each finding, on the thread that posts signals.</summary>
+    /// <summary>
+    /// Called for each finding, one at a time: on the thread that posts signals, or, for a finding held for its culprits
+    /// (heap snapshots, stack bursts), on the thread that gathered them.
+    /// </summary>
     public event Action<Finding>? FindingReported;
 
     /// <summary>Called for each signal before the detectors see it (exporters sample the figures behind them).</summary>

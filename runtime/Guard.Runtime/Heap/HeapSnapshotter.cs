@@ -46,11 +46,18 @@ public static class HeapSnapshotter
         EventPipeSession session;
         try
         {
-            session = client.StartEventPipeSession(new[] { provider }, requestRundown: false, circularBufferMB: BufferMB);
+            // Bounded: a target that stopped answering must not hold the finding (or the watch) forever.
+            using var startTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            startTimeout.CancelAfter(timeout);
+            session = client.StartEventPipeSessionAsync(new[] { provider }, requestRundown: false, circularBufferMB: BufferMB, startTimeout.Token).GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is ServerNotAvailableException or EndOfStreamException or IOException)
         {
             throw new HeapSnapshotException("the target exited before the heap snapshot started", targetExited: true, e);
+        }
+        catch (OperationCanceledException e) when (!cancellation.IsCancellationRequested)
+        {
+            throw new HeapSnapshotException($"the target did not answer the heap snapshot request within {timeout.TotalSeconds:0} s", inner: e);
         }
         catch (Exception e) when (e is ServerErrorException or UnsupportedCommandException or DiagnosticsClientException or TimeoutException)
         {

@@ -83,11 +83,18 @@ public static class StackBurst
         EventPipeSession session;
         try
         {
-            session = client.StartEventPipeSession(providers, requestRundown: true, circularBufferMB: 128);
+            // Bounded: a target that stopped answering must not hold the finding (or the watch) forever.
+            using var startTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            startTimeout.CancelAfter(timeout);
+            session = client.StartEventPipeSessionAsync(providers, requestRundown: true, circularBufferMB: 128, startTimeout.Token).GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is ServerNotAvailableException or EndOfStreamException or IOException)
         {
             throw new StackBurstException("the target exited before the stack burst started", e);
+        }
+        catch (OperationCanceledException e) when (!cancellation.IsCancellationRequested)
+        {
+            throw new StackBurstException($"the target did not answer the stack burst request within {timeout.TotalSeconds:0} s", e);
         }
         catch (Exception e) when (e is ServerErrorException or UnsupportedCommandException or DiagnosticsClientException or TimeoutException)
         {

@@ -57,6 +57,7 @@ public static class StackBurst
     public static IReadOnlyList<StackSample> Collect(DiagnosticsClient client, IReadOnlyList<EventPipeProvider> providers, TimeSpan duration, TimeSpan timeout,
         CancellationToken cancellation)
     {
+        RemoveStale();
         var directory = Path.Combine(Path.GetTempPath(), $"guard-stacks-{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(directory);
         var trace = Path.Combine(directory, "burst.nettrace");
@@ -74,6 +75,24 @@ public static class StackBurst
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
             }
+        }
+    }
+
+    // A guard that was killed in the middle of a burst leaves its folder behind: the next burst removes the folders of
+    // guard processes that are gone.
+    private static void RemoveStale()
+    {
+        try
+        {
+            foreach (var directory in Directory.EnumerateDirectories(Path.GetTempPath(), "guard-stacks-*"))
+            {
+                var parts = Path.GetFileName(directory).Split('-');
+                if (parts.Length >= 3 && int.TryParse(parts[2], out var pid) && pid != Environment.ProcessId && !Session.TargetProcesses.Exists(pid))
+                    Directory.Delete(directory, recursive: true);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
         }
     }
 

@@ -74,6 +74,12 @@ internal sealed class WatchOptions
         Description = "Do not sample allocations (GCAllocationTick, one event per ~100 KB allocated): cheaper for the target, but no allocating types are named.",
     };
 
+    public Option<bool> NoHeapSnapshots { get; } = new("--no-heap-snapshots")
+    {
+        Description = "Do not take heap snapshots when a leak is suspected (each pauses the target for a full collection and a heap walk): "
+            + "the leak is then reported without the growing types and what holds them.",
+    };
+
     public WatchOptions()
     {
         Thresholds.Validators.Add(result =>
@@ -116,11 +122,13 @@ internal sealed class WatchOptions
         command.Options.Add(Thresholds);
         command.Options.Add(Output);
         command.Options.Add(NoAllocationSampling);
+        command.Options.Add(NoHeapSnapshots);
     }
 
     public WatchSettings Read(ParseResult parse)
     {
         var detectors = new DetectorOptions { SampleAllocations = !parse.GetValue(NoAllocationSampling) };
+        detectors.HeapSnapshots.Enabled = !parse.GetValue(NoHeapSnapshots);
         foreach (var setting in parse.GetValue(Thresholds) ?? Array.Empty<string>())
             detectors.TrySet(setting, out _);
         var seconds = parse.GetValue(Duration);

@@ -19,7 +19,8 @@ namespace Guard.Runtime.Benchmarks;
 /// (--interval: guard's counter interval, -t counters.interval=s.)
 /// The healthy zoo: --zoo-minutes M [--parallel N] [--only name,...] watches each zoo program for M minutes and reports
 /// every finding, with guard's own CPU and memory; --flood-seconds S watches a GC event flood for S seconds and reports
-/// how far guard overran its --duration and what it cost.
+/// how far guard overran its --duration and what it cost; --heap-snapshot-mb MB [--runs N] measures heap snapshots of a
+/// target with that much live data (the pause and the reading; see HeapSnapshotBench).
 /// </summary>
 public static class Program
 {
@@ -60,6 +61,8 @@ public static class Program
         var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
         var guard = RepositoryPaths.Combine("runtime", "Guard.Cli", "bin", configuration, "net8.0", "guard.dll");
         var targets = RepositoryPaths.Combine("tests", "Guard.TestTargets", "bin", configuration, "net10.0", "Guard.TestTargets.dll");
+        if (Option(args, "--heap-snapshot-mb", 0) is var heapMB && heapMB > 0)
+            return HeapSnapshotBench.Run(targets, heapMB, (int)Option(args, "--runs", 3));
 
         Console.WriteLine($"# guard detection latency, {DateTime.UtcNow:yyyy-MM-dd HH:mm}Z, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, counter interval {s_interval ?? "1"} s");
         Console.WriteLine();

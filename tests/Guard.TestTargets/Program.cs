@@ -62,6 +62,9 @@ public static class Program
         // The scenarios of the HTTP, timer, memory-limit and exception detectors (ServiceScenarios.Names).
         if (ServiceScenarios.TryRun(scenario, args, clock, duration))
             return 0;
+        // Leaks whose culprits are known (heap snapshot tests).
+        if (Leaks.LeakScenarios.TryRun(scenario, clock, duration, rate))
+            return 0;
 
         switch (scenario)
         {

@@ -148,6 +148,10 @@ public sealed partial class DetectorOptions
         new("leak.min-span", "seconds the trend must span before a leak is suspected (the longest cache cycle tolerated)", 1, 86400, o => o.Leak.MinSpanSeconds, (o, v) => o.Leak.MinSpanSeconds = v),
         new("leak.confirm-span", "seconds the trend must span before a suspected leak is confirmed", 1, 86400, o => o.Leak.ConfirmSpanSeconds, (o, v) => o.Leak.ConfirmSpanSeconds = v),
         new("leak.gen2", "gen2 collections the trend must include", 2, 1e6, o => o.Leak.MinGen2Collections, (o, v) => o.Leak.MinGen2Collections = (int)v),
+        new("leak.snapshot-interval", "seconds between the two heap snapshots taken when a leak is suspected", 1, 3600, o => o.HeapSnapshots.IntervalSeconds, (o, v) => o.HeapSnapshots.IntervalSeconds = v),
+        new("leak.snapshots", "heap snapshots a session may take at most (0: none)", 0, 100, o => o.HeapSnapshots.MaxPerSession, (o, v) => o.HeapSnapshots.MaxPerSession = (int)v),
+        new("stacks.seconds", "seconds a stack burst samples to name blocking frames (starvation) and allocating methods (GC pressure)", 0.2, 30, o => o.StackBursts.Seconds, (o, v) => o.StackBursts.Seconds = v),
+        new("stacks.bursts", "stack bursts a session may take at most (0: none)", 0, 100, o => o.StackBursts.MaxPerSession, (o, v) => o.StackBursts.MaxPerSession = (int)v),
     };
 
     /// <summary>Applies one `key=value` setting; false with a one-line reason when the key or value is not valid.</summary>

@@ -38,7 +38,10 @@ public sealed class DetectionPipeline
     public StatusTracker Status { get; } = new();
     public IReadOnlyList<Finding> Findings => _findings;
 
-    /// <summary>Called for each finding, on the thread that posts signals.</summary>
+    /// <summary>
+    /// Called for each finding, one at a time: on the thread that posts signals, or, for a finding held for its culprits
+    /// (heap snapshots, stack bursts), on the thread that gathered them.
+    /// </summary>
     public event Action<Finding>? FindingReported;
 
     /// <summary>Called for each signal before the detectors see it (exporters sample the figures behind them).</summary>
@@ -64,8 +67,24 @@ public sealed class DetectionPipeline
                 Process = ProcessName,
                 Time = _clock?.GetUtcNow().UtcDateTime ?? finding.Time,
             };
-            _findings.Add(stamped);
-            FindingReported?.Invoke(stamped);
+            if (Enricher?.Hold(stamped, Publish) == true)
+                continue;
+            Publish(stamped);
+        }
+    }
+
+    /// <summary>Holds findings that wait for culprits (a leak, for its heap snapshots) and publishes them later, from its own thread.</summary>
+    public Heap.IFindingEnricher? Enricher { get; set; }
+
+    // Findings come from the reader thread and, once enriched, from the enricher's: one at a time, in the order published.
+    private readonly object _publishLock = new();
+
+    private void Publish(Finding finding)
+    {
+        lock (_publishLock)
+        {
+            _findings.Add(finding);
+            FindingReported?.Invoke(finding);
         }
     }
 }

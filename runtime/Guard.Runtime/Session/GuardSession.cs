@@ -6,6 +6,8 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Guard.Runtime.Detection;
+using Guard.Runtime.Heap;
+using Guard.Runtime.Stacks;
 using Microsoft.Diagnostics.NETCore.Client;
 using Microsoft.Diagnostics.Tracing;
 using Microsoft.Diagnostics.Tracing.Parsers;
@@ -50,12 +52,22 @@ public sealed class GuardSession : IDisposable
     private int _draining;
     private static readonly Gens[] ObjectGenerations = { Gens.Gen0, Gens.Gen1, Gens.Gen2, Gens.GenLargeObj, Gens.GenPinObj };
 
-    private GuardSession(EventPipeSession session, DetectionPipeline pipeline)
+    private GuardSession(EventPipeSession session, DetectionPipeline pipeline, HeapSnapshotCoordinator? snapshots = null)
     {
         _session = session;
         _pipeline = pipeline;
         _translator = new SignalTranslator(pipeline.Post);
+        _snapshots = snapshots;
     }
+
+    // Heap snapshots that name what a suspected leak keeps (null with --no-heap-snapshots).
+    private readonly HeapSnapshotCoordinator? _snapshots;
+
+    // Stack bursts that name where pool threads block and which methods allocate (null when none are allowed).
+    private StackBurstCoordinator? _bursts;
+
+    /// <summary>Heap snapshots taken in this session.</summary>
+    public int HeapSnapshotsTaken => _snapshots?.SnapshotsTaken ?? 0;
 
     public DetectionPipeline Pipeline => _pipeline;
 
@@ -122,7 +134,31 @@ public sealed class GuardSession : IDisposable
         {
             throw Explain(e, target);
         }
-        return new GuardSession(session, pipeline);
+        HeapSnapshotCoordinator? snapshots = null;
+        if (options.HeapSnapshots.Enabled && options.HeapSnapshots.MaxPerSession > 0)
+        {
+            var snapshotTimeout = TimeSpan.FromSeconds(options.HeapSnapshots.TimeoutSeconds);
+            var typeNames = new Dictionary<ulong, string>();
+            // Read when first needed, from the process watched then (for `run`, the one whose runtime connected).
+            var fields = new TargetFieldNames(() => pipeline.Pid > 0 ? TargetFieldNames.MappedAssemblies(pipeline.Pid) : Array.Empty<string>());
+            snapshots = new HeapSnapshotCoordinator(token => HeapSnapshotter.Take(client, snapshotTimeout, token, typeNames), options.HeapSnapshots, fields);
+        }
+        StackBurstCoordinator? bursts = null;
+        if (options.StackBursts.MaxPerSession > 0)
+        {
+            var burstTimeout = TimeSpan.FromSeconds(options.StackBursts.TimeoutSeconds);
+            var burstLength = TimeSpan.FromSeconds(options.StackBursts.Seconds);
+            bursts = new StackBurstCoordinator((kind, token) => StackBurst.Collect(client,
+                kind == SampleKind.Thread ? StackBurst.ThreadSampling() : StackBurst.AllocationSampling(), burstLength, burstTimeout, token), options.StackBursts);
+        }
+        pipeline.Enricher = (snapshots, bursts) switch
+        {
+            (null, null) => null,
+            (not null, null) => snapshots,
+            (null, not null) => bursts,
+            _ => new CompositeEnricher(snapshots, bursts),
+        };
+        return new GuardSession(session, pipeline, snapshots) { _bursts = bursts };
     }
 
     internal static GuardSessionException Explain(Exception e, string target)
@@ -197,6 +233,9 @@ public sealed class GuardSession : IDisposable
             var ended = processing.IsCompleted && Volatile.Read(ref _stopRequested) == 0 ? SessionEnd.TargetExited : SessionEnd.Stopped;
             if (!processing.IsCompleted)
                 StopWithin(processing);
+            // A leak finding still waiting for its snapshots goes out now, without culprits, rather than be lost.
+            _snapshots?.Flush(TimeSpan.FromSeconds(0.3), ended == SessionEnd.TargetExited ? "the target exited before the heap snapshots were compared" : null);
+            _bursts?.Flush(TimeSpan.FromSeconds(0.2), ended == SessionEnd.TargetExited ? "the target exited before the stack burst was read" : null);
             EventsLost = SafeEventsLost(source);
             if (processing.IsCompleted)
                 _translator.Flush();
@@ -288,6 +327,12 @@ public sealed class GuardSession : IDisposable
             if (Draining)
                 return;
             Seen(e);
+            // A collection a heap snapshot induced is Guard's doing: neither its pause nor its reason is the application's.
+            if (_snapshots?.IsOwnCollection(e.Count, e.Depth, (int)e.Reason == (int)Signals.GcReason.Induced) == true)
+            {
+                translator.OnOwnCollection(e.Depth);
+                return;
+            }
             translator.OnGcStart(Utc(e), e.Count, e.Depth, (int)e.Reason, (int)e.Type);
         };
         clr.GCSuspendEEStart += e => { if (!Draining) translator.OnSuspendStart(Utc(e), (int)e.Reason); };
@@ -350,8 +395,22 @@ public sealed class GuardSession : IDisposable
     /// <summary>A line for the user about how the session reads the stream (detail shed under a GC event flood, and back).</summary>
     public event Action<string>? Notice
     {
-        add => _translator.Notice += value;
-        remove => _translator.Notice -= value;
+        add
+        {
+            _translator.Notice += value;
+            if (_snapshots is not null)
+                _snapshots.Notice += value;
+            if (_bursts is not null)
+                _bursts.Notice += value;
+        }
+        remove
+        {
+            _translator.Notice -= value;
+            if (_snapshots is not null)
+                _snapshots.Notice -= value;
+            if (_bursts is not null)
+                _bursts.Notice -= value;
+        }
     }
 
     private void Seen(TraceEvent e)
@@ -371,6 +430,8 @@ public sealed class GuardSession : IDisposable
     public void Dispose()
     {
         Volatile.Write(ref _draining, 1);
+        _snapshots?.Dispose();
+        _bursts?.Dispose();
         Stop();
         CloseStream();
     }

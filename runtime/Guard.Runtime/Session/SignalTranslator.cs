@@ -95,6 +95,16 @@ public sealed class SignalTranslator
         _emit(new GcStartSignal(time, number, generation, (GcReason)reason, type == BackgroundGcType));
     }
 
+    /// <summary>
+    /// A collection Guard itself induced (a heap snapshot): no start signal and no pause signal; the heap after it is still
+    /// read, since it is the process's live data all the same.
+    /// </summary>
+    public void OnOwnCollection(int generation)
+    {
+        _lastStartGeneration = generation;
+        _suspendStart = null;
+    }
+
     public void OnSuspendStart(DateTime time, int reason)
     {
         _suspendStart = reason is SuspendForGc or SuspendForGcPrep ? time : null;

@@ -42,6 +42,19 @@ public class CommandLineTests
         Assert.EndsWith("out.jsonl", settings.OutputPath);
     }
 
+    [Fact]
+    public void Heap_snapshots_are_on_by_default_and_off_with_no_heap_snapshots()
+    {
+        var (defaults, _) = Read("-t leak.snapshot-interval=7 -t leak.snapshots=2");
+        var (off, parse) = Read("--no-heap-snapshots");
+
+        Assert.Empty(parse.Errors);
+        Assert.True(defaults.Detectors.HeapSnapshots.Enabled);
+        Assert.Equal(7, defaults.Detectors.HeapSnapshots.IntervalSeconds);
+        Assert.Equal(2, defaults.Detectors.HeapSnapshots.MaxPerSession);
+        Assert.False(off.Detectors.HeapSnapshots.Enabled);
+    }
+
     [Theory]
     [InlineData("attach 12 --duration -1")]
     [InlineData("attach 12 --format yaml")]

@@ -21,6 +21,23 @@ public class CulpritTextTests
     };
 
     [Fact]
+    public void Leak_starvation_and_allocation_culprits_read_as_sentences()
+    {
+        var leak = FindingReporter.TextBlock(WithCulprit(FindingKinds.MemoryLeak, new Evidence()
+            .Add("type", "TradingBot.MarketData.Tick").Add("countDelta", 48000L).Add("bytesDelta", 32505856L).Add("seconds", 60.0)
+            .Add("path", "static TradingBot.MarketData.PriceHistory._ticks -> List<Tick> -> Tick[] -> Tick")));
+        Assert.Contains("growing types (heap snapshots): static TradingBot.MarketData.PriceHistory._ticks -> List<Tick> -> Tick[] -> Tick: +48,000 objects, +31 MB in 60 s", leak);
+
+        var starvation = FindingReporter.TextBlock(WithCulprit(FindingKinds.ThreadPoolStarvation, new Evidence()
+            .Add("stack", "Task.Result <- Bot.QuoteRefresher.Refresh <- Scheduler.Tick").Add("block", "task wait").Add("threads", 12).Add("share", 0.8)));
+        Assert.Contains("blocking stacks (sampled): Task.Result <- Bot.QuoteRefresher.Refresh <- Scheduler.Tick (task wait; 12 threads, 80% of the busy ones)", starvation);
+
+        var gc = FindingReporter.TextBlock(WithCulprit(FindingKinds.GcPressure, new Evidence()
+            .Add("type", "System.Byte[]").Add("sampledMB", 200.7).Add("share", 0.88).Add("method", "Bot.Feed.Parse").Add("methodShare", 0.99)));
+        Assert.Contains("most allocated types (sampled): System.Byte[] 88% (200.7 MB) in Bot.Feed.Parse (99%)", gc);
+    }
+
+    [Fact]
     public void Each_kind_names_its_culprits_in_its_own_words()
     {
         var rateLimited = FindingReporter.TextBlock(WithCulprit(FindingKinds.RateLimited,

@@ -94,7 +94,9 @@ public class OtlpEndToEndTests
 
             // Logs are batched for a second, metrics exported every 5 s: both within seconds of the finding.
             var logged = receiver.WaitFor(r => r.Path == "/v1/logs" && Has(r.Body, "threadpool-starvation"), TimeSpan.FromSeconds(40));
-            var measured = receiver.WaitFor(r => r.Path == "/v1/metrics" && Has(r.Body, "guard.detector.state") && Has(r.Body, "guard.threadpool_queue_length"), TimeSpan.FromSeconds(20));
+            // An export after the finding (it may come seconds after the first export: it waits for its stack burst).
+            var measured = receiver.WaitFor(r => r.Path == "/v1/metrics" && Has(r.Body, "guard.detector.state") && Has(r.Body, "guard.threadpool_queue_length")
+                && Has(r.Body, "guard.findings"), TimeSpan.FromSeconds(20));
             var requests = receiver.Requests;
             Assert.True(logged, "no finding at /v1/logs\n" + guard.Transcript);
             Assert.True(measured, "no metrics at /v1/metrics\n" + guard.Transcript);

@@ -349,64 +349,73 @@ public class MissingRetryCodeFixTests
         }
         """, editorConfig: "guard.outbound_methods = Exchange.FetchQuote");
 
+    // One at a time, the retry around PutAsync also covers the GetStringAsync inside it, which is then no longer
+    // reported; FixAll fixes every call reported before.
     [Fact]
-    public Task Fixes_every_call_of_a_document_with_one_field_per_type() => Fix.VerifyFixAllAsync("""
-        using System.Collections.Generic;
-        using System.Net.Http;
-        using System.Threading;
-        using System.Threading.Tasks;
+    public Task Fixes_every_call_of_a_document_with_one_field_per_type()
+    {
+        var fixedSource = $$"""
+            using System;
+            using System.Collections.Generic;
+            using System.IO;
+            using System.Net.Http;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Polly;
+            using Polly.Retry;
+            using Polly.Timeout;
 
-        class Quotes
-        {
-            async Task<string> A(HttpClient client, CancellationToken ct) => await [|client.GetStringAsync("https://a", ct)|];
-            async Task B(HttpClient client) => await [|client.PutAsync("https://a/watch", new StringContent(await [|client.GetStringAsync("https://b")|]))|];
-        }
-
-        class Candles
-        {
-            private readonly HttpClient _client = new HttpClient();
-
-            async Task<List<string>> C(IEnumerable<string> urls)
+            class Quotes
             {
-                var results = new List<string>();
-                foreach (var url in urls)
-                    results.Add(await [|_client.GetStringAsync(url)|]);
-                return results;
+            {{Field(indent: "    ")}}
+
+                async Task<string> A(HttpClient client, CancellationToken ct) => await s_retryPipeline.ExecuteAsync(async token => await client.GetStringAsync("https://a", token), ct);
+                async Task B(HttpClient client) => await s_retryPipeline.ExecuteAsync(async ct => await client.PutAsync("https://a/watch", new StringContent(await s_retryPipeline.ExecuteAsync(async token => await client.GetStringAsync("https://b", token))), ct));
             }
-        }
-        """, $$"""
-        using System;
-        using System.Collections.Generic;
-        using System.IO;
-        using System.Net.Http;
-        using System.Threading;
-        using System.Threading.Tasks;
-        using Polly;
-        using Polly.Retry;
-        using Polly.Timeout;
 
-        class Quotes
-        {
-        {{Field(indent: "    ")}}
-
-            async Task<string> A(HttpClient client, CancellationToken ct) => await s_retryPipeline.ExecuteAsync(async token => await client.GetStringAsync("https://a", token), ct);
-            async Task B(HttpClient client) => await s_retryPipeline.ExecuteAsync(async ct => await client.PutAsync("https://a/watch", new StringContent(await s_retryPipeline.ExecuteAsync(async token => await client.GetStringAsync("https://b", token))), ct));
-        }
-
-        class Candles
-        {
-            private readonly HttpClient _client = new HttpClient();
-        {{Field(indent: "    ")}}
-
-            async Task<List<string>> C(IEnumerable<string> urls)
+            class Candles
             {
-                var results = new List<string>();
-                foreach (var url in urls)
-                    results.Add(await s_retryPipeline.ExecuteAsync(async ct => await _client.GetStringAsync(url, ct)));
-                return results;
+                private readonly HttpClient _client = new HttpClient();
+            {{Field(indent: "    ")}}
+
+                async Task<List<string>> C(IEnumerable<string> urls)
+                {
+                    var results = new List<string>();
+                    foreach (var url in urls)
+                        results.Add(await s_retryPipeline.ExecuteAsync(async ct => await _client.GetStringAsync(url, ct)));
+                    return results;
+                }
             }
-        }
-        """);
+            """;
+        return Fix.VerifyFixAllAsync("""
+            using System.Collections.Generic;
+            using System.Net.Http;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class Quotes
+            {
+                async Task<string> A(HttpClient client, CancellationToken ct) => await [|client.GetStringAsync("https://a", ct)|];
+                async Task B(HttpClient client) => await [|client.PutAsync("https://a/watch", new StringContent(await [|client.GetStringAsync("https://b")|]))|];
+            }
+
+            class Candles
+            {
+                private readonly HttpClient _client = new HttpClient();
+
+                async Task<List<string>> C(IEnumerable<string> urls)
+                {
+                    var results = new List<string>();
+                    foreach (var url in urls)
+                        results.Add(await [|_client.GetStringAsync(url)|]);
+                    return results;
+                }
+            }
+            """, fixedSource,
+            oneAtATimeMarkup: fixedSource.Replace(
+                """new StringContent(await s_retryPipeline.ExecuteAsync(async token => await client.GetStringAsync("https://b", token)))""",
+                """new StringContent(await client.GetStringAsync("https://b"))""", System.StringComparison.Ordinal));
+    }
 
     [Fact]
     public Task Names_the_field_around_an_existing_member() => Fix.VerifyFixAsync("""

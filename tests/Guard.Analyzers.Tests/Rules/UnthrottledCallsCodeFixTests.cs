@@ -242,6 +242,8 @@ public class UnthrottledCallsCodeFixTests
         }
         """);
 
+    // One at a time, the outer lease comes first and throttles the inner call too, which is then no longer reported;
+    // FixAll fixes both calls reported before.
     [Fact]
     public Task Gives_nested_leases_different_names() => Fix.VerifyFixAllAsync(Usings + """
         class C
@@ -272,6 +274,22 @@ public class UnthrottledCallsCodeFixTests
         {{Acquire("                ", lease: "rateLimitLease")}}
                         await client.GetAsync(symbol + interval, ct);
                     }
+                }
+            }
+        }
+        """, oneAtATimeMarkup: Usings + $$"""
+        class C
+        {
+        {{Field()}}
+
+            async Task M(HttpClient client, List<string> symbols, List<string> intervals, CancellationToken ct)
+            {
+                foreach (var symbol in symbols)
+                {
+        {{Acquire("            ")}}
+                    await client.GetAsync(symbol, ct);
+                    foreach (var interval in intervals)
+                        await client.GetAsync(symbol + interval, ct);
                 }
             }
         }

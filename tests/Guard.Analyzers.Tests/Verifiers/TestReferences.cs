@@ -9,8 +9,15 @@ namespace Guard.Analyzers.Tests.Verifiers;
 
 /// <summary>
 /// Reference assemblies for test sources: the running .NET's own assemblies plus the libraries the test
-/// project copies beside itself (Polly, Microsoft.Extensions.*). Nothing is downloaded at test time.
+/// project copies beside itself (Polly, Polly.Core, Microsoft.Extensions.Caching.Memory, Microsoft.Extensions.Http,
+/// System.Threading.RateLimiting and what they depend on). Nothing is downloaded at test time.
 /// </summary>
+/// <remarks>
+/// Kept because Microsoft.CodeAnalysis.Testing lacks it: its <c>ReferenceAssemblies</c> names NuGet packages
+/// (Microsoft.NETCore.App.Ref and the like) and resolves them when a test runs, from the NuGet cache or by download.
+/// The framework tests get these as <c>TestState.AdditionalReferences</c> (<see cref="GuardTestSetup"/>), with an
+/// empty <c>ReferenceAssemblies</c>, so the tests need nothing beyond what restoring the test project brings.
+/// </remarks>
 public static class TestReferences
 {
     private static readonly string[] ExtraPrefixes = { "Polly", "Microsoft.Extensions.", "System.Threading.RateLimiting" };

@@ -10,7 +10,14 @@ using Microsoft.CodeAnalysis.Text;
 
 namespace Guard.Analyzers.Tests.Verifiers;
 
-/// <summary>Builds a one-project Roslyn workspace for test sources, with an optional .editorconfig.</summary>
+/// <summary>
+/// Builds a one-project Roslyn workspace for test sources, with an optional .editorconfig, for the few tests that drive
+/// Roslyn themselves, which the framework's test classes do not allow: FixAll over the trap corpus and the sample bot
+/// (<see cref="FixAllSafetyTests"/>), running the pipeline a fix wrote, looking at the actions a provider offers, a
+/// project without one of the test references, or the assemblies a compilation references. Every rule and fix test
+/// that compares markup runs on Microsoft.CodeAnalysis.Testing (<see cref="AnalyzerVerifier{TAnalyzer}"/>,
+/// <see cref="CodeFixVerifier{TAnalyzer, TCodeFix}"/>).
+/// </summary>
 public static class TestWorkspace
 {
     public const string FileName = "/src/Test0.cs";
@@ -34,16 +41,8 @@ public static class TestWorkspace
             solution = solution.AddDocument(DocumentId.CreateNewId(projectId), $"Test{index}.cs", SourceText.From(extra), filePath: $"/src/Test{index}.cs");
             index++;
         }
-        if (editorConfig != null && editorConfig.TrimStart().StartsWith("is_global", StringComparison.Ordinal))
-        {
-            // A global analyzer config (.globalconfig): options for every file, no sections.
-            solution = solution.AddAnalyzerConfigDocument(DocumentId.CreateNewId(projectId), ".globalconfig", SourceText.From(editorConfig), filePath: "/src/.globalconfig");
-        }
-        else if (editorConfig != null)
-        {
-            var text = editorConfig.TrimStart().StartsWith("[", StringComparison.Ordinal) ? editorConfig : "root = true\n[*.cs]\n" + editorConfig;
-            solution = solution.AddAnalyzerConfigDocument(DocumentId.CreateNewId(projectId), ".editorconfig", SourceText.From(text), filePath: "/src/.editorconfig");
-        }
+        if (GuardTestSetup.AnalyzerConfig(editorConfig) is var (path, text))
+            solution = solution.AddAnalyzerConfigDocument(DocumentId.CreateNewId(projectId), path.TrimStart('/'), SourceText.From(text), filePath: "/src" + path);
         return solution.GetProject(projectId)!;
     }
 

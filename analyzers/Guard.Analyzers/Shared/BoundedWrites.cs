@@ -106,7 +106,7 @@ namespace Guard.Analyzers
             foreach (var operation in condition.DescendantsAndSelf())
             {
                 if (operation is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not &&
-                    Strip(not.Operand) is IInvocationOperation { TargetMethod.Name: "Contains" or "ContainsKey" } check &&
+                    MemoryCacheFacts.Unwrap(not.Operand) is IInvocationOperation { TargetMethod.Name: "Contains" or "ContainsKey" } check &&
                     ReceiverIs(check, field))
                     return true;
             }
@@ -116,15 +116,8 @@ namespace Guard.Analyzers
         private static bool ReceiverIs(IInvocationOperation call, IFieldSymbol field)
         {
             var receiver = call.Instance ?? (call.TargetMethod.IsExtensionMethod && call.Arguments.Length > 0 ? call.Arguments[0].Value : null);
-            return Strip(receiver) is IFieldReferenceOperation reference &&
+            return receiver != null && MemoryCacheFacts.Unwrap(receiver) is IFieldReferenceOperation reference &&
                 SymbolEqualityComparer.Default.Equals(reference.Field.OriginalDefinition, field.OriginalDefinition);
-        }
-
-        private static IOperation? Strip(IOperation? operation)
-        {
-            while (operation is IConversionOperation conversion)
-                operation = conversion.Operand;
-            return operation;
         }
 
         private static bool LogsIn(IOperation? block)

@@ -29,17 +29,12 @@ namespace Guard.Analyzers
         /// <summary>The condition is true only if the key is in the map: the check itself or an operand of an &amp;&amp;.</summary>
         private static bool ChecksKey(IOperation condition, IFieldSymbol field, SyntaxNode key)
         {
-            while (condition is IConversionOperation conversion)
-                condition = conversion.Operand;
-            switch (condition)
+            switch (MemoryCacheFacts.Unwrap(condition))
             {
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } and:
                     return ChecksKey(and.LeftOperand, field, key) || ChecksKey(and.RightOperand, field, key);
                 case IInvocationOperation { TargetMethod.Name: "TryGetValue" or "ContainsKey" } check when check.Arguments.Length >= 1:
-                    var instance = check.Instance;
-                    while (instance is IConversionOperation instanceConversion)
-                        instance = instanceConversion.Operand;
-                    return instance is IFieldReferenceOperation reference &&
+                    return check.Instance != null && MemoryCacheFacts.Unwrap(check.Instance) is IFieldReferenceOperation reference &&
                         SymbolEqualityComparer.Default.Equals(reference.Field.OriginalDefinition, field.OriginalDefinition) &&
                         SyntaxFactory.AreEquivalent(check.Arguments[0].Value.Syntax, key);
                 default:

@@ -177,7 +177,8 @@ public sealed class HeapSnapshotCoordinator : IFindingEnricher, IDisposable
             _ownCollections[snapshot.GcNumber] = 0;
             pauses.Add(Math.Round(snapshot.Pause.TotalMilliseconds, 1));
             Notice?.Invoke($"heap snapshot {SnapshotsTaken}/{_options.MaxPerSession}: {snapshot.Graph.NodeCount:N0} objects, {snapshot.Graph.TotalBytes / 1048576.0:0} MB, "
-                + $"target paused {snapshot.Pause.TotalMilliseconds:0} ms, read in {snapshot.Elapsed.TotalSeconds:0.#} s");
+                + $"target paused {snapshot.Pause.TotalMilliseconds:0} ms, read in {snapshot.Elapsed.TotalSeconds:0.#} s"
+                + (snapshot.BufferMB > 0 ? $" ({snapshot.BufferMB} MB event buffer)" : ""));
             return snapshot;
         }
         finally

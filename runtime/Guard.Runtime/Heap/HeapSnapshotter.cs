@@ -14,7 +14,11 @@ namespace Guard.Runtime.Heap;
 /// <summary>One heap snapshot: the graph, when it was taken, and what it cost the target.</summary>
 /// <param name="Pause">How long the target's threads were stopped: from the suspension before the induced collection to the restart after the heap walk.</param>
 /// <param name="Elapsed">From asking for the snapshot to having read it all (the target runs meanwhile, apart from the pause).</param>
-public sealed record HeapSnapshot(DateTime Time, HeapGraph Graph, TimeSpan Pause, TimeSpan Elapsed, int GcNumber);
+public sealed record HeapSnapshot(DateTime Time, HeapGraph Graph, TimeSpan Pause, TimeSpan Elapsed, int GcNumber)
+{
+    /// <summary>The runtime's event buffer the snapshot was taken with (native memory of the target, for the duration of the walk).</summary>
+    public int BufferMB { get; init; }
+}
 
 /// <summary>A snapshot that could not be taken; the message is one line for the user.</summary>
 public sealed class HeapSnapshotException : Exception
@@ -35,12 +39,12 @@ public static class HeapSnapshotter
     private const string RuntimeProvider = "Microsoft-Windows-DotNETRuntime";
     private const int InducedReason = 1;
 
-    // Heap-dump events come in a burst while the target is paused: a large buffer keeps them from being dropped.
-    private const int BufferMB = 256;
-
     /// <param name="typeNames">Type names from earlier snapshots of the same process (the runtime names a type only once); added to.</param>
-    public static HeapSnapshot Take(DiagnosticsClient client, TimeSpan timeout, CancellationToken cancellation, Dictionary<ulong, string>? typeNames = null)
+    /// <param name="buffer">Sizes the runtime's event buffer for the walk, and learns from a snapshot that lost events; without it, 256 MB.</param>
+    public static HeapSnapshot Take(DiagnosticsClient client, TimeSpan timeout, CancellationToken cancellation, Dictionary<ulong, string>? typeNames = null,
+        SnapshotBuffer? buffer = null)
     {
+        var bufferMB = buffer?.NextMB() ?? SnapshotBuffer.MinMB;
         var clock = Stopwatch.StartNew();
         var provider = new EventPipeProvider(RuntimeProvider, EventLevel.Verbose, (long)ClrTraceEventParser.Keywords.GCHeapSnapshot);
         EventPipeSession session;
@@ -49,7 +53,7 @@ public static class HeapSnapshotter
             // Bounded: a target that stopped answering must not hold the finding (or the watch) forever.
             using var startTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
             startTimeout.CancelAfter(timeout);
-            session = client.StartEventPipeSessionAsync(new[] { provider }, requestRundown: false, circularBufferMB: BufferMB, startTimeout.Token).GetAwaiter().GetResult();
+            session = client.StartEventPipeSessionAsync(new[] { provider }, requestRundown: false, circularBufferMB: bufferMB, startTimeout.Token).GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is ServerNotAvailableException or EndOfStreamException or IOException)
         {
@@ -194,8 +198,11 @@ public static class HeapSnapshotter
         }
         // Node and edge events pair up by order: with some dropped, the graph would join objects to the wrong references.
         if (lost > 0)
-            throw new HeapSnapshotException($"the runtime dropped {lost} events of the heap snapshot (its buffer was full): the snapshot is not used");
-        return new HeapSnapshot(started.ToUniversalTime(), builder.Build(), restarted - suspended, clock.Elapsed, gcNumber);
+        {
+            buffer?.Lost(bufferMB);
+            throw new HeapSnapshotException($"the runtime dropped {lost:N0} events of the heap snapshot (its {bufferMB} MB buffer was full): the snapshot is not used");
+        }
+        return new HeapSnapshot(started.ToUniversalTime(), builder.Build(), restarted - suspended, clock.Elapsed, gcNumber) { BufferMB = bufferMB };
     }
 
     private static int SafeEventsLost(EventPipeEventSource? source)

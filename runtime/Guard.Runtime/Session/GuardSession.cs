@@ -141,7 +141,8 @@ public sealed class GuardSession : IDisposable
             var typeNames = new Dictionary<ulong, string>();
             // Read when first needed, from the process watched then (for `run`, the one whose runtime connected).
             var fields = new TargetFieldNames(() => pipeline.Pid > 0 ? TargetFieldNames.MappedAssemblies(pipeline.Pid) : Array.Empty<string>());
-            snapshots = new HeapSnapshotCoordinator(token => HeapSnapshotter.Take(client, snapshotTimeout, token, typeNames), options.HeapSnapshots, fields);
+            var buffer = SnapshotBuffer.ForProcess(() => pipeline.Pid);
+            snapshots = new HeapSnapshotCoordinator(token => HeapSnapshotter.Take(client, snapshotTimeout, token, typeNames, buffer), options.HeapSnapshots, fields);
         }
         StackBurstCoordinator? bursts = null;
         if (options.StackBursts.MaxPerSession > 0)

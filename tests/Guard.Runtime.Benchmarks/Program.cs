@@ -20,7 +20,9 @@ namespace Guard.Runtime.Benchmarks;
 /// The healthy zoo: --zoo-minutes M [--parallel N] [--only name,...] watches each zoo program for M minutes and reports
 /// every finding, with guard's own CPU and memory; --flood-seconds S watches a GC event flood for S seconds and reports
 /// how far guard overran its --duration and what it cost; --heap-snapshot-mb MB [--runs N] measures heap snapshots of a
-/// target with that much live data (the pause and the reading; see HeapSnapshotBench).
+/// target with that much live data (the pause and the reading; see HeapSnapshotBench); --overhead-rounds N [--window s]
+/// measures what guard, dotnet-counters and dotnet-trace cost a busy process, and --soak-minutes M guard's own CPU and
+/// memory while attached (see Overhead).
 /// </summary>
 public static class Program
 {
@@ -61,6 +63,12 @@ public static class Program
         var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
         var guard = RepositoryPaths.Combine("runtime", "Guard.Cli", "bin", configuration, "net8.0", "guard.dll");
         var targets = RepositoryPaths.Combine("tests", "Guard.TestTargets", "bin", configuration, "net10.0", "Guard.TestTargets.dll");
+        if (Option(args, "--overhead-rounds", 0) is var rounds && rounds > 0)
+            return Overhead.Run(guard, targets, (int)rounds, Option(args, "--window", 10),
+                OptionText(args, "--peers") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "guard", "peers"),
+                (int)Option(args, "--cpu-work", 0));
+        if (Option(args, "--soak-minutes", 0) is var soakMinutes && soakMinutes > 0)
+            return Overhead.Soak(guard, targets, soakMinutes, (int)Option(args, "--cpu-work", 0));
         if (Option(args, "--heap-snapshot-mb", 0) is var heapMB && heapMB > 0)
             return HeapSnapshotBench.Run(targets, heapMB, (int)Option(args, "--runs", 3));
 

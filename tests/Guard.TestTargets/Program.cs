@@ -84,6 +84,8 @@ public static class Program
             case "web": HealthyZoo.Web(clock, duration); break;
             // Not healthy, but not a defect either: a GC event flood guard must keep up with.
             case "flood": Flood(clock, duration); break;
+            // Not a defect: a workload that reports its throughput, to measure what watching it costs (issue 16).
+            case "throughput": Throughput.Run(clock, duration, (int)Option(args, "--cpu-work", 0)); break;
             default:
                 Console.Error.WriteLine($"unknown scenario '{scenario}'");
                 return 2;

@@ -101,6 +101,7 @@ internal static class Overhead
         var toolCpu = watched.ToDictionary(c => c.Name, _ => new List<double>());
         var toolMemory = watched.ToDictionary(c => c.Name, _ => new List<double>());
         var alone = new List<double>();
+        var findings = new List<int>();
         var total = TimeSpan.FromSeconds(rounds * watched.Length * (windowSeconds * 2 + 12) + 600);
         using var workload = new Workload(targets, total, cpuWork);
         Thread.Sleep(5000); // start-up, tiered JIT
@@ -117,11 +118,14 @@ internal static class Overhead
                 var file = Path.Combine(scratch, $"r{round}.nettrace");
                 using var tool = condition.Start(workload.Pid, file);
                 Thread.Sleep(3000); // the session is up and its rundown (if any) done
+                var findings0 = Volatile.Read(ref s_findings);
                 var cpu0 = Cpu(tool);
                 var during = workload.Measure(window);
                 var cpu = (Cpu(tool) - cpu0) / windowSeconds * 100;
                 var memory = Resident(tool);
                 Stop(tool);
+                if (condition == watched[0])
+                    findings.Add(Volatile.Read(ref s_findings) - findings0);
                 File.Delete(file);
                 Thread.Sleep(2000);
                 alone.Add(before);
@@ -133,7 +137,8 @@ internal static class Overhead
         }
 
         Console.WriteLine();
-        Console.WriteLine($"alone: median {Median(alone):0} books/s (spread {alone.Min():0} to {alone.Max():0}) over {alone.Count} windows");
+        Console.WriteLine($"alone: median {Median(alone):0} books/s (spread {alone.Min():0} to {alone.Max():0}) over {alone.Count} windows; "
+            + $"guard reported {findings.Sum()} finding(s) during its {findings.Count} windows");
         Console.WriteLine();
         Console.WriteLine("| watching with | throughput vs alone, median | spread (min to max) | cost, median | the tool's own CPU, % of a core | the tool's memory, MB |");
         Console.WriteLine("|---|---|---|---|---|---|");
@@ -215,6 +220,8 @@ internal static class Overhead
         return 0;
     }
 
+    private static int s_findings;
+
     private static Process? Tool(string file, params string[] arguments)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
@@ -222,7 +229,12 @@ internal static class Overhead
             info.ArgumentList.Add(argument);
         var process = Process.Start(info)!;
         // Drained, so a chatty tool never blocks on a full pipe.
-        process.OutputDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) =>
+        {
+            // guard's findings (JSON lines): the cost of a session that finds something includes its culprit collection.
+            if (e.Data is { } line && line.StartsWith("{\"kind\"", StringComparison.Ordinal) && !line.Contains("\"resolved\":true", StringComparison.Ordinal))
+                Interlocked.Increment(ref s_findings);
+        };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

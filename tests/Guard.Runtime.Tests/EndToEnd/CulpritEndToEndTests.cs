@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Text.Json;
+using System.Threading;
 using Guard.Runtime.Detection;
 using Guard.Runtime.Session;
 
@@ -28,9 +29,15 @@ public class CulpritEndToEndTests
     {
         using var target = CliProcess.Target("leak-named", "--rate", "3", "--duration", "120");
         using var guard = CliProcess.Guard(new[] { "attach", target.Id.ToString(), "--format", "json", "--duration", "90" }.Concat(FastLeak).ToArray());
+        // A second session on the same process, taking no snapshots itself: the first one's are not its GC pressure.
+        using var beside = CliProcess.Guard(new[] { "attach", target.Id.ToString(), "--format", "json", "--duration", "90", "--no-heap-snapshots" }.Concat(FastLeak).ToArray());
         var found = guard.WaitForOutput(line => line.Contains("\"kind\":\"memory-leak\"", StringComparison.Ordinal), TimeSpan.FromSeconds(100));
+        // The other session reads its events a little later.
+        Thread.Sleep(3000);
         guard.Interrupt();
+        beside.Interrupt();
         var exit = guard.WaitForExit(TimeSpan.FromSeconds(30));
+        beside.WaitForExit(TimeSpan.FromSeconds(30));
 
         Assert.True(found, guard.Transcript);
         Assert.Equal(1, exit);
@@ -55,6 +62,7 @@ public class CulpritEndToEndTests
         Assert.All(pauses, p => Assert.True(p > 0));
         // The collections the snapshots induced are Guard's, not the application's.
         Assert.DoesNotContain(Findings(guard, FindingKinds.GcPressure), f => f.GetProperty("message").GetString()!.Contains("induced", StringComparison.Ordinal));
+        Assert.DoesNotContain(Findings(beside, FindingKinds.GcPressure), f => f.GetProperty("message").GetString()!.Contains("induced", StringComparison.Ordinal));
         Assert.True(TargetProcesses.Exists(target.Id), "the target did not survive the snapshots");
     }
 

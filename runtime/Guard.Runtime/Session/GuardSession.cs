@@ -142,12 +142,7 @@ public sealed class GuardSession : IDisposable
             // Read when first needed, from the process watched then (for `run`, the one whose runtime connected).
             var fields = new TargetFieldNames(() => pipeline.Pid > 0 ? TargetFieldNames.MappedAssemblies(pipeline.Pid) : Array.Empty<string>());
             var buffer = SnapshotBuffer.ForProcess(() => pipeline.Pid);
-            snapshots = new HeapSnapshotCoordinator(token =>
-            {
-                // Other guard sessions on the process leave the collection this snapshot induces out of their GC figures.
-                using var marker = SnapshotMarker.Begin(pipeline.Pid);
-                return HeapSnapshotter.Take(client, snapshotTimeout, token, typeNames, buffer);
-            }, options.HeapSnapshots, fields);
+            snapshots = new HeapSnapshotCoordinator(token => HeapSnapshotter.Take(client, snapshotTimeout, token, typeNames, buffer), options.HeapSnapshots, fields);
         }
         StackBurstCoordinator? bursts = null;
         if (options.StackBursts.MaxPerSession > 0)
@@ -334,10 +329,7 @@ public sealed class GuardSession : IDisposable
                 return;
             Seen(e);
             // A collection a heap snapshot induced is Guard's doing: neither its pause nor its reason is the application's.
-            // The snapshot may be another guard session's (SnapshotMarker).
-            var induced = (int)e.Reason == (int)Signals.GcReason.Induced;
-            if (_snapshots?.IsOwnCollection(e.Count, e.Depth, induced) == true
-                || (induced && e.Depth == 2 && SnapshotMarker.Covers(_pipeline.Pid, Utc(e))))
+            if (_snapshots?.IsOwnCollection(e.Count, e.Depth, (int)e.Reason == (int)Signals.GcReason.Induced) == true)
             {
                 translator.OnOwnCollection(e.Depth);
                 return;

@@ -84,9 +84,7 @@ internal static class AttachCommand
                 reporter.Info($"watching {target}" + (settings.Duration is { } d ? $" for {d.TotalSeconds:0.#} s" : "") + "; Ctrl+C to stop");
                 var end = session.Run(cancellation.Token);
 
-                if (session.EventsLost > 0)
-                    reporter.Info($"the runtime dropped {session.EventsLost} events (buffer full); figures may be understated");
-                reporter.Summary(target);
+                reporter.Summary(target, session.EventsLost);
                 // SIGTERM or the duration racing the target's exit: guard was asked to stop, and it did.
                 if (end == SessionEnd.TargetExited && !cancellation.Token.IsCancellationRequested)
                 {

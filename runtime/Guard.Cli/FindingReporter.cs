@@ -120,8 +120,8 @@ internal sealed class FindingReporter : IDisposable
             return _findings.Any(f => !f.Resolved && f.Severity >= _settings.FailOn) ? GuardCommandLine.ExitFindings : otherwise;
     }
 
-    /// <summary>The closing line on standard error: what was watched, for how long, and what was found.</summary>
-    public void Summary(string target)
+    /// <summary>The closing line on standard error: what was watched, for how long, what was found, and any events the runtime dropped.</summary>
+    public void Summary(string target, long eventsLost = 0)
     {
         lock (_lock)
         {
@@ -139,7 +139,7 @@ internal sealed class FindingReporter : IDisposable
                 found = $"{findings.Count} finding{(findings.Count == 1 ? "" : "s")}" + (critical > 0 ? $" ({critical} critical)" : "") + ": " + string.Join(", ", byKind)
                     + (resolved > 0 ? $"; {resolved} resolved since" : "");
             }
-            _error.WriteLine($"guard: watched {target} for {seconds:0} s: {found}");
+            _error.WriteLine($"guard: watched {target} for {seconds:0} s: {found}" + EventLossWatch.SummaryPart(eventsLost));
             _error.Flush();
         }
     }

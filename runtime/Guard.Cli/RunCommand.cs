@@ -140,9 +140,7 @@ internal static class RunCommand
                 childExit = child.ExitCode;
             }
 
-            if (session.EventsLost > 0)
-                reporter.Info($"the runtime dropped {session.EventsLost} events (buffer full); figures may be understated");
-            reporter.Summary($"{pipeline.ProcessName} (pid {pipeline.Pid})");
+            reporter.Summary($"{pipeline.ProcessName} (pid {pipeline.Pid})", session.EventsLost);
 
             if (childExit is null && !child.HasExited)
                 reporter.Info(cancellation.Interrupted ? "stopped; ending the command" : "duration elapsed; ending the command");

@@ -230,7 +230,7 @@ internal static class WatchCommand
                     _reporter.Info($"watching {target} ({Count()} watched)");
                     var end = session.Run(_token);
                     if (session.EventsLost > 0)
-                        _reporter.Info($"the runtime of {target} dropped {session.EventsLost} events (buffer full); figures may be understated");
+                        _reporter.Info($"{target}: " + EventLossWatch.Line(session.EventsLost));
                     if (end == SessionEnd.TargetExited && !_token.IsCancellationRequested)
                         _reporter.Info($"{target} exited; let go of it ({Count() - 1} still watched)");
                 }

@@ -72,7 +72,11 @@ public sealed class GuardSession : IDisposable
     public DetectionPipeline Pipeline => _pipeline;
 
     /// <summary>Events the runtime dropped because its buffer was full (the stream was read too slowly).</summary>
-    public int EventsLost { get; private set; }
+    public long EventsLost => _loss.Total;
+
+    // Said as the loss happens (a line at most every 10 s) and totalled at the end: a loss is never silent.
+    private readonly EventLossWatch _loss = new();
+    private Action<string>? _notice;
 
     /// <summary>The process id the event stream reports, once the first event has been read.</summary>
     public int? StreamProcessId { get; private set; }
@@ -236,7 +240,7 @@ public sealed class GuardSession : IDisposable
             // A leak finding still waiting for its snapshots goes out now, without culprits, rather than be lost.
             _snapshots?.Flush(TimeSpan.FromSeconds(0.3), ended == SessionEnd.TargetExited ? "the target exited before the heap snapshots were compared" : null);
             _bursts?.Flush(TimeSpan.FromSeconds(0.2), ended == SessionEnd.TargetExited ? "the target exited before the stack burst was read" : null);
-            EventsLost = SafeEventsLost(source);
+            _loss.Record(SafeEventsLost(source));
             if (processing.IsCompleted)
                 _translator.Flush();
             return ended;
@@ -381,6 +385,8 @@ public sealed class GuardSession : IDisposable
                 return;
             var time = Utc(e);
             translator.OnCounterPayload(time, payload);
+            if (_loss.Check(SafeEventsLost(source), time) is { } lossLine)
+                _notice?.Invoke(lossLine);
             // Counters of one interval arrive together; the status line is refreshed once per interval.
             if (lastStatus is null || (time - lastStatus.Value).TotalSeconds >= 0.9)
             {
@@ -397,6 +403,7 @@ public sealed class GuardSession : IDisposable
     {
         add
         {
+            _notice += value;
             _translator.Notice += value;
             if (_snapshots is not null)
                 _snapshots.Notice += value;
@@ -405,6 +412,7 @@ public sealed class GuardSession : IDisposable
         }
         remove
         {
+            _notice -= value;
             _translator.Notice -= value;
             if (_snapshots is not null)
                 _snapshots.Notice -= value;

@@ -70,9 +70,13 @@ internal static class AttachCommand
             }
             catch (GuardSessionException e)
             {
-                var message = e.InnerException is ServerNotAvailableException && !TargetProcesses.IsPublished(pid) && TargetProcesses.Exists(pid)
-                    ? $"{target} has no .NET diagnostics channel: it is not a .NET process, or runs .NET older than Core 3.0, with DOTNET_EnableDiagnostics=0, or in another container or TMPDIR"
-                    : e.Message;
+                // Whatever the client library threw, a target that is gone now simply exited first.
+                var unpublished = e.InnerException is ServerNotAvailableException && !TargetProcesses.IsPublished(pid);
+                var message = !TargetProcesses.Exists(pid) ? $"{target} exited before the session started"
+                    : !unpublished ? e.Message
+                    : TargetProcesses.DiagnosticsDisabledBy(pid) is { } setting
+                        ? $"{target} runs with {setting}: diagnostics are disabled in the target, so it has no channel to attach to; restart it without that setting"
+                    : $"{target} has no .NET diagnostics channel: it is not a .NET process, or runs .NET older than Core 3.0, with DOTNET_EnableDiagnostics=0, or in another container or TMPDIR";
                 return GuardCommandLine.Fail("attach", message);
             }
 
@@ -85,6 +89,12 @@ internal static class AttachCommand
                 var end = session.Run(cancellation.Token);
 
                 reporter.Summary(target, session.EventsLost);
+                if (end == SessionEnd.Stalled)
+                {
+                    // Findings stand; without any, a watch cut short by a target that answers nothing is an error.
+                    reporter.Info(session.StallMessage!);
+                    return reporter.ExitCode(GuardCommandLine.ExitError);
+                }
                 // SIGTERM or the duration racing the target's exit: guard was asked to stop, and it did.
                 if (end == SessionEnd.TargetExited && !cancellation.Token.IsCancellationRequested)
                 {

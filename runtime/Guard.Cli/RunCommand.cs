@@ -142,6 +142,11 @@ internal static class RunCommand
 
             reporter.Summary($"{pipeline.ProcessName} (pid {pipeline.Pid})", session.EventsLost);
 
+            if (end == SessionEnd.Stalled)
+            {
+                reporter.Info(session.StallMessage! + "; ending the command");
+                return reporter.ExitCode(GuardCommandLine.ExitError);
+            }
             if (childExit is null && !child.HasExited)
                 reporter.Info(cancellation.Interrupted ? "stopped; ending the command" : "duration elapsed; ending the command");
             var findingsExit = reporter.ExitCode(GuardCommandLine.ExitClean);

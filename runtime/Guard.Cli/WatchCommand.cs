@@ -231,6 +231,8 @@ internal static class WatchCommand
                     var end = session.Run(_token);
                     if (session.EventsLost > 0)
                         _reporter.Info($"{target}: " + EventLossWatch.Line(session.EventsLost));
+                    if (end == SessionEnd.Stalled)
+                        _reporter.Info($"{session.StallMessage}; let go of it ({Count() - 1} still watched)");
                     if (end == SessionEnd.TargetExited && !_token.IsCancellationRequested)
                         _reporter.Info($"{target} exited; let go of it ({Count() - 1} still watched)");
                 }

@@ -23,6 +23,9 @@ public enum SessionEnd
 
     /// <summary>The event stream ended without being asked to: the target exited, or its runtime closed the session.</summary>
     TargetExited,
+
+    /// <summary>No event came for the stall timeout: the target is stopped (SIGSTOP) or hung, and was given up on.</summary>
+    Stalled,
 }
 
 /// <summary>An attach or session start that failed for a reason the user can act on; the message is one line.</summary>
@@ -50,10 +53,12 @@ public sealed class GuardSession : IDisposable
     private readonly SignalTranslator _translator;
     private int _stopRequested;
     private int _draining;
+    private string _target = "the target";
     private static readonly Gens[] ObjectGenerations = { Gens.Gen0, Gens.Gen1, Gens.Gen2, Gens.GenLargeObj, Gens.GenPinObj };
 
     private GuardSession(EventPipeSession session, DetectionPipeline pipeline, HeapSnapshotCoordinator? snapshots = null)
     {
+        _lastEvent = Environment.TickCount64;
         _session = session;
         _pipeline = pipeline;
         _translator = new SignalTranslator(pipeline.Post);
@@ -101,6 +106,15 @@ public sealed class GuardSession : IDisposable
                 new Dictionary<string, string> { ["EventCounterIntervalSec"] = counterIntervalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) }),
         }.Concat(ServiceEvents.Providers()).ToArray();
     }
+
+    // When the last event was read (Environment.TickCount64), for the stall watch.
+    private long _lastEvent;
+
+    /// <summary>How long the stream may be silent before the target is given up on as stopped or hung.</summary>
+    public TimeSpan StallTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The line said when the target was given up on (set when <see cref="Run"/> returned <see cref="SessionEnd.Stalled"/>).</summary>
+    public string? StallMessage { get; private set; }
 
     /// <summary>How long a target may take to answer the request that starts the session.</summary>
     public static TimeSpan StartTimeout { get; } = TimeSpan.FromSeconds(10);
@@ -162,7 +176,7 @@ public sealed class GuardSession : IDisposable
             (null, not null) => bursts,
             _ => new CompositeEnricher(snapshots, bursts),
         };
-        return new GuardSession(session, pipeline, snapshots) { _bursts = bursts };
+        return new GuardSession(session, pipeline, snapshots) { _bursts = bursts, StallTimeout = TimeSpan.FromSeconds(options.StallSeconds), _target = target };
     }
 
     internal static GuardSessionException Explain(Exception e, string target)
@@ -222,24 +236,25 @@ public sealed class GuardSession : IDisposable
                 }
             }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-            try
-            {
-                processing.Wait(cancellation);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-            catch (AggregateException)
-            {
-                // Cannot happen (the body catches everything); kept so that no reader fault can escape as a crash.
-            }
+            var stalled = WaitWatchingForStall(processing, cancellation);
 
-            var ended = processing.IsCompleted && Volatile.Read(ref _stopRequested) == 0 ? SessionEnd.TargetExited : SessionEnd.Stopped;
+            var ended = stalled ? SessionEnd.Stalled
+                : processing.IsCompleted && Volatile.Read(ref _stopRequested) == 0 ? SessionEnd.TargetExited : SessionEnd.Stopped;
             if (!processing.IsCompleted)
                 StopWithin(processing);
             // A leak finding still waiting for its snapshots goes out now, without culprits, rather than be lost.
-            _snapshots?.Flush(TimeSpan.FromSeconds(0.3), ended == SessionEnd.TargetExited ? "the target exited before the heap snapshots were compared" : null);
-            _bursts?.Flush(TimeSpan.FromSeconds(0.2), ended == SessionEnd.TargetExited ? "the target exited before the stack burst was read" : null);
+            _snapshots?.Flush(TimeSpan.FromSeconds(0.3), ended switch
+            {
+                SessionEnd.TargetExited => "the target exited before the heap snapshots were compared",
+                SessionEnd.Stalled => "the target stopped answering before the heap snapshots were compared",
+                _ => null,
+            });
+            _bursts?.Flush(TimeSpan.FromSeconds(0.2), ended switch
+            {
+                SessionEnd.TargetExited => "the target exited before the stack burst was read",
+                SessionEnd.Stalled => "the target stopped answering before the stack burst was read",
+                _ => null,
+            });
             _loss.Record(SafeEventsLost(source));
             if (processing.IsCompleted)
                 _translator.Flush();
@@ -251,6 +266,47 @@ public sealed class GuardSession : IDisposable
             if (processing.IsCompleted)
                 source.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Waits for the reader to end or the caller to cancel. A stream that falls silent (counters alone come every
+    /// interval) means a stopped or hung target: said once at a fifth of the stall timeout, and given up on at the
+    /// timeout, so guard never waits forever on a process that answers nothing. True when it was given up on.
+    /// </summary>
+    private bool WaitWatchingForStall(Task processing, CancellationToken cancellation)
+    {
+        var noticeAfter = StallTimeout / 5;
+        var noticed = false;
+        try
+        {
+            while (!processing.Wait(TimeSpan.FromMilliseconds(250), cancellation))
+            {
+                var silent = TimeSpan.FromMilliseconds(Environment.TickCount64 - Volatile.Read(ref _lastEvent));
+                if (silent >= StallTimeout)
+                {
+                    StallMessage = $"no events from {_target} for {silent.TotalSeconds:0} s: it is stopped (SIGSTOP) or hung; gave up on it";
+                    return true;
+                }
+                if (!noticed && silent >= noticeAfter)
+                {
+                    noticed = true;
+                    _notice?.Invoke($"no events from {_target} for {silent.TotalSeconds:0} s: is it stopped (SIGSTOP) or hung? Guard gives up at {StallTimeout.TotalSeconds:0} s");
+                }
+                else if (noticed && silent < noticeAfter)
+                {
+                    noticed = false;
+                    _notice?.Invoke($"events from {_target} flow again");
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (AggregateException)
+        {
+            // Cannot happen (the body catches everything); kept so that no reader fault can escape as a crash.
+        }
+        return false;
     }
 
     /// <summary>How long Run may take to return once cancelled.</summary>
@@ -423,6 +479,7 @@ public sealed class GuardSession : IDisposable
 
     private void Seen(TraceEvent e)
     {
+        Volatile.Write(ref _lastEvent, Environment.TickCount64);
         if (StreamProcessId is not null || e.ProcessID <= 0)
             return;
         StreamProcessId = e.ProcessID;

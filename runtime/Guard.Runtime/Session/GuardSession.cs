@@ -159,7 +159,12 @@ public sealed class GuardSession : IDisposable
             var typeNames = new Dictionary<ulong, string>();
             // Read when first needed, from the process watched then (for `run`, the one whose runtime connected).
             var fields = new TargetFieldNames(() => pipeline.Pid > 0 ? TargetFieldNames.MappedAssemblies(pipeline.Pid) : Array.Empty<string>());
-            snapshots = new HeapSnapshotCoordinator(token => HeapSnapshotter.Take(client, snapshotTimeout, token, typeNames), options.HeapSnapshots, fields);
+            snapshots = new HeapSnapshotCoordinator(token =>
+            {
+                // Other guard sessions on this process are told the collection the snapshot induces is not the application's.
+                using var mark = SnapshotMarks.Begin(pipeline.Pid);
+                return HeapSnapshotter.Take(client, snapshotTimeout, token, typeNames);
+            }, options.HeapSnapshots, fields);
         }
         StackBurstCoordinator? bursts = null;
         if (options.StackBursts.MaxPerSession > 0)
@@ -387,8 +392,10 @@ public sealed class GuardSession : IDisposable
             if (Draining)
                 return;
             Seen(e);
-            // A collection a heap snapshot induced is Guard's doing: neither its pause nor its reason is the application's.
-            if (_snapshots?.IsOwnCollection(e.Count, e.Depth, (int)e.Reason == (int)Signals.GcReason.Induced) == true)
+            // A collection a heap snapshot induced (this session's or another guard's) is Guard's doing: neither its pause nor its reason is the application's.
+            var induced = (int)e.Reason == (int)Signals.GcReason.Induced;
+            if (_snapshots?.IsOwnCollection(e.Count, e.Depth, induced) == true
+                || (induced && e.Depth >= 2 && SnapshotMarks.OtherSessionSnapshotting(_pipeline.Pid)))
             {
                 translator.OnOwnCollection(e.Depth);
                 return;

@@ -26,7 +26,7 @@ public sealed class GcPressureDetector : IDetector
     private readonly GcPressureOptions _options;
     private readonly AllocationSampler? _allocations;
     private readonly Queue<StartEntry> _starts = new();
-    private readonly Queue<PauseEntry> _pauses = new();
+    private readonly GcPauseWindow _pauses = new();
 
     private DateTime? _observedFrom;
     private DateTime _lastEvaluated = DateTime.MinValue;
@@ -49,9 +49,6 @@ public sealed class GcPressureDetector : IDetector
 
     private readonly record struct StartEntry(DateTime Time, int Generation, bool Induced, bool Loh, int Count);
 
-    /// <summary>A pause (or a summary of pauses), tagged with the collection that began inside it when one did.</summary>
-    private readonly record struct PauseEntry(DateTime Start, DateTime End, int Count, double LongestMs, bool Induced);
-
     public Finding? Observe(Signal signal)
     {
         _observedFrom ??= signal.Time;
@@ -65,7 +62,7 @@ public sealed class GcPressureDetector : IDetector
             case GcPauseSignal pause:
                 // A collection starts while the threads are suspended: the pause that contains it is its cost.
                 var induced = _lastStart is { } last && last.Induced && last.Time >= pause.Start && last.Time <= pause.Time;
-                _pauses.Enqueue(new PauseEntry(pause.Start, pause.Time, Math.Max(1, pause.Count), pause.LongestPause.TotalMilliseconds, induced));
+                _pauses.Add(pause, induced);
                 return pause.Time - _lastEvaluated >= EvaluateEvery ? Evaluate(pause.Time) : null;
             case CounterSignal { Name: RuntimeCounters.AllocationRate } rate:
                 _allocationBytesPerSecond = rate.Value / Math.Max(rate.IntervalSeconds, 0.001);
@@ -128,30 +125,8 @@ public sealed class GcPressureDetector : IDetector
         var keep = TimeSpan.FromSeconds(Math.Max(_options.WindowSeconds, Math.Max(_options.Gen2WindowSeconds, _options.InducedWindowSeconds)));
         while (_starts.Count > 0 && now - _starts.Peek().Time > keep)
             _starts.Dequeue();
-        while (_pauses.Count > 0 && now - _pauses.Peek().End > keep)
-            _pauses.Dequeue();
+        _pauses.Trim(now, keep);
         _allocations?.Trim(now);
-    }
-
-    /// <summary>Seconds paused between two times, the longest pause among them, and when the first of them began.</summary>
-    private (double Seconds, double MaxMs, DateTime? First, double InducedMs) Paused(DateTime from, DateTime to)
-    {
-        double seconds = 0, maxMs = 0, inducedMs = 0;
-        DateTime? first = null;
-        foreach (var pause in _pauses)
-        {
-            var start = Later(pause.Start, from);
-            var end = pause.End < to ? pause.End : to;
-            if (end <= start)
-                continue;
-            var overlap = (end - start).TotalSeconds;
-            seconds += overlap;
-            maxMs = Math.Max(maxMs, pause.LongestMs);
-            if (pause.Induced)
-                inducedMs += overlap * 1000;
-            first ??= pause.Start;
-        }
-        return (seconds, maxMs, first, inducedMs);
     }
 
     private Assessment Assess(DateTime now)
@@ -161,7 +136,7 @@ public sealed class GcPressureDetector : IDetector
         // Pause share over the window, or over what has been observed of it: time before the session is not known to be healthy.
         var from = Later(now.AddSeconds(-_options.WindowSeconds), observedFrom);
         var span = (now - from).TotalSeconds;
-        var (pausedSeconds, maxPauseMs, firstPause, _) = Paused(from, now);
+        var (pausedSeconds, maxPauseMs, firstPause, _) = _pauses.Paused(from, now);
         var pausePercent = span > 0 ? 100 * pausedSeconds / span : 0;
         int collections = 0, gen0 = 0, gen1 = 0, gen2InPauseWindow = 0, lohInPauseWindow = 0;
 
@@ -207,13 +182,13 @@ public sealed class GcPressureDetector : IDetector
             && pausePercent >= _options.PausePercentWarning;
 
         var gen2PerMinute = gen2Span > 0 ? gen2 * 60 / gen2Span : 0;
-        var gen2Paused = Paused(gen2From, now).Seconds;
+        var gen2Paused = _pauses.Paused(gen2From, now).Seconds;
         var gen2PausePercent = gen2Span > 0 ? 100 * gen2Paused / gen2Span : 0;
         var gen2Pressure = gen2Span >= _options.Gen2WindowSeconds - 0.001 && gen2 >= 3 && gen2PerMinute >= _options.Gen2PerMinute
             && gen2PausePercent >= _options.Gen2PausePercent;
 
         var inducedSpan = firstInduced is { } fi ? Math.Max((now - fi).TotalSeconds, 0) : 0;
-        var inducedPausedMs = Paused(inducedFrom, now).InducedMs;
+        var inducedPausedMs = _pauses.Paused(inducedFrom, now).InducedMs;
         var inducedPressure = induced >= _options.MinInduced;
 
         var onset = now;

@@ -20,7 +20,7 @@ public sealed class ThreadPoolStarvationDetector : IDetector
 
     private readonly ThreadPoolStarvationOptions _options;
     private readonly Queue<ThreadPoolAdjustmentSignal> _injections = new();
-    private readonly Queue<GcPauseSignal> _pauses = new();
+    private readonly GcPauseWindow _pauses = new();
     private readonly List<Sample> _history = new();
 
     private (DateTime Time, double Value)? _queue;
@@ -57,9 +57,8 @@ public sealed class ThreadPoolStarvationDetector : IDetector
                 return adjustment.Reason == ThreadPoolAdjustmentReason.Starvation ? OnStarvationInjection(adjustment.Time) : null;
 
             case GcPauseSignal pause:
-                _pauses.Enqueue(pause);
-                while (_pauses.Count > 0 && pause.Time - _pauses.Peek().Time > TimeSpan.FromSeconds(5))
-                    _pauses.Dequeue();
+                _pauses.Add(pause);
+                _pauses.Trim(pause.Time, TimeSpan.FromSeconds(5));
                 return null;
 
             case CounterSignal counter:
@@ -144,7 +143,7 @@ public sealed class ThreadPoolStarvationDetector : IDetector
         var baselineRate = Baseline(now);
         var nothingCompleting = queue.Value >= _options.MinQueueLength
             && completed.PerSecond <= Math.Max(1, 0.1 * (baselineRate ?? 0))
-            && PausedShare(now.AddSeconds(-completed.IntervalSeconds), now) < 0.25;
+            && _pauses.Share(now.AddSeconds(-completed.IntervalSeconds), now) < 0.25;
         if (nothingCompleting)
             _stallSince ??= now.AddSeconds(-completed.IntervalSeconds);
         else
@@ -184,7 +183,7 @@ public sealed class ThreadPoolStarvationDetector : IDetector
             var baseline = Baseline(now);
             var collapsed = backlog >= _options.MinBacklogSeconds || (baseline is { } before && completed.PerSecond <= 0.5 * before);
             var stalled = baseline is { } healthyRate && completed.PerSecond <= 0.1 * healthyRate && backlog >= 5 * _options.MinBacklogSeconds
-                && PausedShare(now.AddSeconds(-completed.IntervalSeconds), now) < 0.25;
+                && _pauses.Share(now.AddSeconds(-completed.IntervalSeconds), now) < 0.25;
             var strong = (_injections.Count > 0 && collapsed) || stalled;
             // Sample times jitter by a few milliseconds around the interval: a tenth of slack.
             var sustained = (now - _firstStarvedSample).TotalSeconds >= 0.9 * _options.SustainSeconds;
@@ -203,19 +202,6 @@ public sealed class ThreadPoolStarvationDetector : IDetector
             return Report(now, Severity.Critical, queue.Value, completed.PerSecond, backlog, threads);
         }
         return null;
-    }
-
-    private double PausedShare(DateTime from, DateTime to)
-    {
-        double paused = 0;
-        foreach (var pause in _pauses)
-        {
-            var start = pause.Start > from ? pause.Start : from;
-            var end = pause.Time < to ? pause.Time : to;
-            if (end > start)
-                paused += (end - start).TotalSeconds;
-        }
-        return paused / Math.Max((to - from).TotalSeconds, 0.001);
     }
 
     private bool Persisted(DateTime now) => (now - _since).TotalSeconds >= _options.CriticalAfterSeconds;

@@ -22,11 +22,9 @@ public sealed class ExceptionStormDetector : IDetector
     private readonly List<(DateTime Time, double Count, double Interval)> _rates = new();
     private readonly Queue<(DateTime Second, Dictionary<string, (int Count, string Message)> Types)> _events = new();
 
-    private bool _active;
-    private bool _reportedCritical;
+    private readonly Episode _episode = new();
     private double _frozenBaseline;
     private int _calmSamples;
-    private DateTime _since;
     private double _peakRate;
 
     public ExceptionStormDetector(ExceptionStormOptions options) => _options = options;
@@ -75,7 +73,7 @@ public sealed class ExceptionStormDetector : IDetector
         var rate = current.Sum(r => r.Count) / Math.Max(current.Sum(r => r.Interval), 0.001);
 
         double baseline;
-        if (_active)
+        if (_episode.Active)
             baseline = _frozenBaseline;
         else
         {
@@ -88,17 +86,16 @@ public sealed class ExceptionStormDetector : IDetector
         var threshold = Math.Max(_options.MinRatePerSecond, _options.Factor * baseline);
         if (rate < threshold)
         {
-            if (_active && rate < threshold / 2 && ++_calmSamples >= 3)
+            if (_episode.Active && rate < threshold / 2 && ++_calmSamples >= 3)
             {
-                var lastSeverity = _reportedCritical ? Severity.Critical : Severity.Warning;
-                _active = _reportedCritical = false;
+                var lastSeverity = _episode.End();
                 return new Finding
                 {
                     Kind = Kind,
                     Severity = lastSeverity,
                     Resolved = true,
                     Time = now,
-                    Since = _since,
+                    Since = _episode.Since,
                     Message = $"exceptions are back to {rate:0.#}/s (baseline {baseline:0.##}/s; {_peakRate:0}/s at the worst)",
                     Evidence = new Evidence().Add("exceptionsPerSecond", Math.Round(rate, 1)).Add("baselinePerSecond", Math.Round(baseline, 2))
                         .Add("peakPerSecond", Math.Round(_peakRate, 1)),
@@ -108,26 +105,26 @@ public sealed class ExceptionStormDetector : IDetector
             return null;
         }
         _calmSamples = 0;
-        if (_active)
+        if (_episode.Active)
             _peakRate = Math.Max(_peakRate, rate);
         // The window must be covered: one busy interval right after attaching is not a rate over the window.
         if (current.Sum(r => r.Interval) < Math.Min(_options.WindowSeconds, 2) * 0.9)
             return null;
 
         var severity = rate >= _options.CriticalRatePerSecond ? Severity.Critical : Severity.Warning;
-        if (_active && (_reportedCritical || severity == Severity.Warning))
+        if (!_episode.IsNews(severity))
             return null;
-        var starting = !_active;
+        var starting = !_episode.Active;
         if (starting)
         {
-            _active = true;
             _frozenBaseline = baseline;
             _peakRate = rate;
         }
-        _reportedCritical = severity == Severity.Critical;
         var finding = Report(now, severity, rate, baseline, current);
         if (starting)
-            _since = finding.Since;
+            _episode.Begin(finding.Since, severity);
+        else
+            _episode.Escalate(severity);
         return finding;
     }
 

@@ -33,9 +33,7 @@ public sealed class GcPressureDetector : IDetector
     private double? _allocationBytesPerSecond;
     private StartEntry? _lastStart;
 
-    private bool _active;
-    private Severity _reportedSeverity;
-    private DateTime _since;
+    private readonly Episode _episode = new();
     private DateTime _lastPressure;
     private double _worstPausePercent;
 
@@ -93,9 +91,9 @@ public sealed class GcPressureDetector : IDetector
         var a = Assess(now);
         if (!a.Any)
         {
-            if (_active && (now - _lastPressure).TotalSeconds >= Math.Max(_options.WindowSeconds, 10))
+            if (_episode.Active && (now - _lastPressure).TotalSeconds >= Math.Max(_options.WindowSeconds, 10))
             {
-                _active = false;
+                _episode.End();
                 return Resolved(now, a);
             }
             return null;
@@ -104,19 +102,14 @@ public sealed class GcPressureDetector : IDetector
         _lastPressure = now;
         _worstPausePercent = Math.Max(_worstPausePercent, a.PausePercent);
         var severity = a.PausePressure && a.PausePercent >= _options.PausePercentCritical ? Severity.Critical : Severity.Warning;
-        if (!_active)
+        if (!_episode.Active)
         {
-            _active = true;
-            _since = a.Onset;
+            _episode.Begin(a.Onset, severity);
             _worstPausePercent = a.PausePercent;
-            _reportedSeverity = severity;
             return Report(now, severity, a);
         }
-        if (severity == Severity.Critical && _reportedSeverity != Severity.Critical)
-        {
-            _reportedSeverity = severity;
+        if (_episode.Escalate(severity))
             return Report(now, severity, a);
-        }
         return null;
     }
 
@@ -269,7 +262,7 @@ public sealed class GcPressureDetector : IDetector
             Kind = Kind,
             Severity = severity,
             Time = now,
-            Since = _since,
+            Since = _episode.Since,
             Message = message,
             Evidence = evidence,
             Culprits = _allocations?.Top(5) ?? Array.Empty<Evidence>(),
@@ -283,14 +276,14 @@ public sealed class GcPressureDetector : IDetector
             .Add("pausePercent", Math.Round(a.PausePercent, 1))
             .Add("windowSeconds", Math.Round(a.SpanSeconds, 1))
             .Add("worstPausePercent", Math.Round(_worstPausePercent, 1))
-            .Add("durationSeconds", Math.Round((_lastPressure - _since).TotalSeconds, 1));
+            .Add("durationSeconds", Math.Round((_lastPressure - _episode.Since).TotalSeconds, 1));
         return new Finding
         {
             Kind = Kind,
-            Severity = _reportedSeverity,
+            Severity = _episode.Reported,
             Resolved = true,
             Time = now,
-            Since = _since,
+            Since = _episode.Since,
             Message = $"GC pressure cleared: {a.PausePercent:0.#}% of the last {Seconds(a.SpanSeconds)} paused (it was {_worstPausePercent:0}% at worst)",
             Evidence = evidence,
             Advice = "",

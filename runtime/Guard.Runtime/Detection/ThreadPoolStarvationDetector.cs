@@ -33,9 +33,7 @@ public sealed class ThreadPoolStarvationDetector : IDetector
     private int _consecutiveStarved;
     private DateTime _firstStarved;
     private DateTime _firstStarvedSample;
-    private bool _active;
-    private bool _reportedCritical;
-    private DateTime _since;
+    private readonly Episode _episode = new();
     private int _healthyInEpisode;
     private DateTime? _stallSince;
     private int _deepBacklogSamples;
@@ -91,7 +89,7 @@ public sealed class ThreadPoolStarvationDetector : IDetector
     // reported at once, without waiting for the next counter sample. The queue, as last sampled, must not contradict it.
     private Finding? OnStarvationInjection(DateTime now)
     {
-        if (_active)
+        if (_episode.Active)
             return null;
         TrimInjections(now);
         var recent = _injections.Where(i => i.Reason == ThreadPoolAdjustmentReason.Starvation && (_lastHealthy is null || i.Time > _lastHealthy)).ToList();
@@ -101,9 +99,7 @@ public sealed class ThreadPoolStarvationDetector : IDetector
         if (fresh && _queue!.Value.Value < _options.MinQueueLength)
             return null;
 
-        _active = true;
-        _since = recent[0].Time;
-        _reportedCritical = false;
+        _episode.Begin(recent[0].Time, Severity.Warning);
         _healthyInEpisode = 0;
         var threads = _threads ?? 0;
         return fresh
@@ -154,9 +150,9 @@ public sealed class ThreadPoolStarvationDetector : IDetector
         {
             _consecutiveStarved = 0;
             _lastHealthy = now;
-            if (_active && ++_healthyInEpisode >= HealthySamplesToEndEpisode)
+            if (_episode.Active && ++_healthyInEpisode >= HealthySamplesToEndEpisode)
             {
-                _active = false;
+                _episode.End();
                 return Recovered(now, queue.Value, completed.PerSecond, threads);
             }
             return null;
@@ -175,7 +171,7 @@ public sealed class ThreadPoolStarvationDetector : IDetector
             }
         }
 
-        if (!_active)
+        if (!_episode.Active)
         {
             // One sample is enough when the runtime itself saw blocked workers and throughput collapsed with it, or when
             // completions all but stopped with work queued (the runtime holds back injections on a busy CPU) and it was
@@ -189,22 +185,22 @@ public sealed class ThreadPoolStarvationDetector : IDetector
             var sustained = (now - _firstStarvedSample).TotalSeconds >= 0.9 * _options.SustainSeconds;
             if (!sustained && !strong)
                 return null;
-            _active = true;
-            _since = _firstStarved;
+            // Begun before judging the harm: how long it has lasted is measured from its onset.
+            _episode.Begin(_firstStarved, Severity.Warning);
             var severity = Harmful(now) ? Severity.Critical : Severity.Warning;
-            _reportedCritical = severity == Severity.Critical;
+            _episode.Escalate(severity);
             return Report(now, severity, queue.Value, completed.PerSecond, backlog, threads);
         }
 
-        if (!_reportedCritical && Harmful(now))
+        if (_episode.Reported != Severity.Critical && Harmful(now))
         {
-            _reportedCritical = true;
+            _episode.Escalate(Severity.Critical);
             return Report(now, Severity.Critical, queue.Value, completed.PerSecond, backlog, threads);
         }
         return null;
     }
 
-    private bool Persisted(DateTime now) => (now - _since).TotalSeconds >= _options.CriticalAfterSeconds;
+    private bool Persisted(DateTime now) => (now - _episode.Since).TotalSeconds >= _options.CriticalAfterSeconds;
 
     // Sample times jitter by a few milliseconds around the interval: a tenth of slack on the durations below.
     private bool Stalled(DateTime now) => _stallSince is { } stall && (now - stall).TotalSeconds >= 0.9 * _options.CriticalStallSeconds;
@@ -220,7 +216,7 @@ public sealed class ThreadPoolStarvationDetector : IDetector
 
     private Finding Recovered(DateTime now, double queue, double completedPerSecond, double threads)
     {
-        var duration = (now - _since).TotalSeconds;
+        var duration = (now - _episode.Since).TotalSeconds;
         var evidence = new Evidence()
             .Add("queueLength", Math.Round(queue))
             .Add("completedPerSecond", Math.Round(completedPerSecond, 1))
@@ -229,10 +225,10 @@ public sealed class ThreadPoolStarvationDetector : IDetector
         return new Finding
         {
             Kind = Kind,
-            Severity = _reportedCritical ? Severity.Critical : Severity.Warning,
+            Severity = _episode.Reported,
             Resolved = true,
             Time = now,
-            Since = _since,
+            Since = _episode.Since,
             Message = $"thread pool recovered after {duration:0.#} s: {queue:0} work items queued, {completedPerSecond:0} completed/s, {threads:0} threads",
             Evidence = evidence,
             Advice = "",
@@ -248,10 +244,10 @@ public sealed class ThreadPoolStarvationDetector : IDetector
         var starvationInjections = _injections.Count(i => i.Reason == ThreadPoolAdjustmentReason.Starvation);
         var blockingInjections = _injections.Count(i => i.Reason == ThreadPoolAdjustmentReason.CooperativeBlocking);
         var injected = starvationInjections + blockingInjections;
-        var duration = (now - _since).TotalSeconds;
+        var duration = (now - _episode.Since).TotalSeconds;
 
-        var episode = _history.Where(s => s.Time >= _since).ToList();
-        var completedBefore = Baseline(_since);
+        var episode = _history.Where(s => s.Time >= _episode.Since).ToList();
+        var completedBefore = Baseline(_episode.Since);
         var threadsAtOnset = episode.Count > 0 ? episode[0].Threads : threads;
 
         var evidence = new Evidence();
@@ -316,7 +312,7 @@ public sealed class ThreadPoolStarvationDetector : IDetector
             Kind = Kind,
             Severity = severity,
             Time = now,
-            Since = _since,
+            Since = _episode.Since,
             Message = message,
             Evidence = evidence,
             Advice = advice,

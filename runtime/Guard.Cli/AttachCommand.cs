@@ -34,25 +34,12 @@ internal static class AttachCommand
         var name = TargetProcesses.Name(pid);
         var target = $"process {pid} ({name})";
         using var cancellation = new ConsoleCancellation(settings.Duration);
-        FindingReporter reporter;
-        try
-        {
-            reporter = new FindingReporter(settings);
-        }
-        catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException)
-        {
-            return GuardCommandLine.Fail("attach", $"cannot write {settings.OutputPath}: {GuardCommandLine.OneLine(e.Message)}");
-        }
-
         // Exporters and files come before the session: a port in use or an unwritable path is exit 2 before attaching.
-        using var sinks = WatchSinks.Create(export ?? ExportSettings.None, reporter.Info, out var exportError);
-        if (sinks is null)
-        {
-            reporter.Dispose();
-            return GuardCommandLine.Fail("attach", exportError!);
-        }
-
-        using (reporter)
+        using var outputs = WatchOutputs.Open("attach", settings, export, out var failure);
+        if (outputs is null)
+            return failure;
+        var reporter = outputs.Reporter;
+        var sinks = outputs.Sinks;
         {
             var pipeline = new DetectionPipeline(settings.Detectors, TimeProvider.System) { Pid = pid, ProcessName = name };
             pipeline.FindingReported += reporter.Report;

@@ -42,25 +42,12 @@ internal static class RunCommand
         if (IsSdkCommand(command))
             return GuardCommandLine.Fail("run", $"'dotnet {command[1]}' would make guard watch the .NET SDK, not your application: build it, then run 'guard run -- dotnet path/to/app.dll' or the app host");
 
-        FindingReporter reporter;
-        try
-        {
-            reporter = new FindingReporter(settings);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return GuardCommandLine.Fail("run", $"cannot write {settings.OutputPath}: {GuardCommandLine.OneLine(e.Message)}");
-        }
-
         // Exporters and files come before the command starts: a port in use or an unwritable path is exit 2 at once.
-        using var sinks = WatchSinks.Create(export ?? ExportSettings.None, reporter.Info, out var exportError);
-        if (sinks is null)
-        {
-            reporter.Dispose();
-            return GuardCommandLine.Fail("run", exportError!);
-        }
-
-        using (reporter)
+        using var outputs = WatchOutputs.Open("run", settings, export, out var failure);
+        if (outputs is null)
+            return failure;
+        var reporter = outputs.Reporter;
+        var sinks = outputs.Sinks;
         using (var cancellation = new ConsoleCancellation(settings.Duration))
         {
             LaunchedTarget launched;

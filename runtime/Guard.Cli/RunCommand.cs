@@ -89,6 +89,12 @@ internal static class RunCommand
         {
             session = GuardSession.Start(launched.Client, settings.Detectors, pipeline, target, cancellation.Token);
             session.FollowStreamProcess = true;
+            // A script that starts the application: findings name the process whose runtime connected.
+            session.IdentityChanged += identity =>
+            {
+                pipeline.Pid = identity.Pid;
+                pipeline.ProcessName = identity.Name;
+            };
         }
         catch (OperationCanceledException)
         {

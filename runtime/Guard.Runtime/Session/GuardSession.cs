@@ -28,6 +28,9 @@ public enum SessionEnd
     Stalled,
 }
 
+/// <summary>Who the watched process is: its id and name, as findings are stamped with them.</summary>
+public sealed record TargetIdentity(int Pid, string Name);
+
 /// <summary>An attach or session start that failed for a reason the user can act on; the message is one line.</summary>
 public sealed class GuardSessionException : Exception
 {
@@ -91,6 +94,13 @@ public sealed class GuardSession : IDisposable
     /// (a script that starts the application), the process that connected is the one watched.
     /// </summary>
     public bool FollowStreamProcess { get; set; }
+
+    /// <summary>
+    /// Raised (on the reader thread, before the event that revealed it is handled) when the stream shows that the
+    /// process watched is not the one the session was started for, with <see cref="FollowStreamProcess"/> on: the owner
+    /// of the pipeline decides what findings are stamped with; the session does not write into it.
+    /// </summary>
+    public event Action<TargetIdentity>? IdentityChanged;
 
     /// <summary>Called once a second, after the counters of the interval have been read.</summary>
     public event Action<StatusSnapshot>? StatusUpdated;
@@ -491,10 +501,7 @@ public sealed class GuardSession : IDisposable
             return;
         StreamProcessId = e.ProcessID;
         if (FollowStreamProcess && _pipeline.Pid != e.ProcessID)
-        {
-            _pipeline.Pid = e.ProcessID;
-            _pipeline.ProcessName = TargetProcesses.Name(e.ProcessID);
-        }
+            IdentityChanged?.Invoke(new TargetIdentity(e.ProcessID, TargetProcesses.Name(e.ProcessID)));
     }
 
     private static DateTime Utc(TraceEvent e) => e.TimeStamp.ToUniversalTime();

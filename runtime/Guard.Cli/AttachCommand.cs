@@ -34,25 +34,12 @@ internal static class AttachCommand
         var name = TargetProcesses.Name(pid);
         var target = $"process {pid} ({name})";
         using var cancellation = new ConsoleCancellation(settings.Duration);
-        FindingReporter reporter;
-        try
-        {
-            reporter = new FindingReporter(settings);
-        }
-        catch (Exception e) when (e is System.IO.IOException or UnauthorizedAccessException)
-        {
-            return GuardCommandLine.Fail("attach", $"cannot write {settings.OutputPath}: {GuardCommandLine.OneLine(e.Message)}");
-        }
-
         // Exporters and files come before the session: a port in use or an unwritable path is exit 2 before attaching.
-        using var sinks = WatchSinks.Create(export ?? ExportSettings.None, reporter.Info, out var exportError);
-        if (sinks is null)
-        {
-            reporter.Dispose();
-            return GuardCommandLine.Fail("attach", exportError!);
-        }
-
-        using (reporter)
+        using var outputs = WatchOutputs.Open("attach", settings, export, out var failure);
+        if (outputs is null)
+            return failure;
+        var reporter = outputs.Reporter;
+        var sinks = outputs.Sinks;
         {
             var pipeline = new DetectionPipeline(settings.Detectors, TimeProvider.System) { Pid = pid, ProcessName = name };
             pipeline.FindingReported += reporter.Report;
@@ -70,9 +57,13 @@ internal static class AttachCommand
             }
             catch (GuardSessionException e)
             {
-                var message = e.InnerException is ServerNotAvailableException && !TargetProcesses.IsPublished(pid) && TargetProcesses.Exists(pid)
-                    ? $"{target} has no .NET diagnostics channel: it is not a .NET process, or runs .NET older than Core 3.0, with DOTNET_EnableDiagnostics=0, or in another container or TMPDIR"
-                    : e.Message;
+                // Whatever the client library threw, a target that is gone now simply exited first.
+                var unpublished = e.InnerException is ServerNotAvailableException && !TargetProcesses.IsPublished(pid);
+                var message = !TargetProcesses.Exists(pid) ? $"{target} exited before the session started"
+                    : !unpublished ? e.Message
+                    : TargetProcesses.DiagnosticsDisabledBy(pid) is { } setting
+                        ? $"{target} runs with {setting}: diagnostics are disabled in the target, so it has no channel to attach to; restart it without that setting"
+                    : $"{target} has no .NET diagnostics channel: it is not a .NET process, or runs .NET older than Core 3.0, with DOTNET_EnableDiagnostics=0, or in another container or TMPDIR";
                 return GuardCommandLine.Fail("attach", message);
             }
 
@@ -84,9 +75,13 @@ internal static class AttachCommand
                 reporter.Info($"watching {target}" + (settings.Duration is { } d ? $" for {d.TotalSeconds:0.#} s" : "") + "; Ctrl+C to stop");
                 var end = session.Run(cancellation.Token);
 
-                if (session.EventsLost > 0)
-                    reporter.Info($"the runtime dropped {session.EventsLost} events (buffer full); figures may be understated");
-                reporter.Summary(target);
+                reporter.Summary(target, session.EventsLost);
+                if (end == SessionEnd.Stalled)
+                {
+                    // Findings stand; without any, a watch cut short by a target that answers nothing is an error.
+                    reporter.Info(session.StallMessage!);
+                    return reporter.ExitCode(GuardCommandLine.ExitError);
+                }
                 // SIGTERM or the duration racing the target's exit: guard was asked to stop, and it did.
                 if (end == SessionEnd.TargetExited && !cancellation.Token.IsCancellationRequested)
                 {

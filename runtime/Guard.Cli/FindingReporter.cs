@@ -17,7 +17,6 @@ namespace Guard.Cli;
 /// </summary>
 internal sealed class FindingReporter : IDisposable
 {
-    private const int Width = 100;
     private readonly object _lock = new();
     private readonly WatchSettings _settings;
     private readonly TextWriter _out;
@@ -69,7 +68,7 @@ internal sealed class FindingReporter : IDisposable
             if (_settings.Format == OutputFormat.Json)
                 _out.WriteLine(FindingJson.Serialize(finding));
             else
-                _out.Write(TextBlock(finding));
+                _out.Write(FindingText.Block(finding));
             _out.Flush();
         }
     }
@@ -120,8 +119,8 @@ internal sealed class FindingReporter : IDisposable
             return _findings.Any(f => !f.Resolved && f.Severity >= _settings.FailOn) ? GuardCommandLine.ExitFindings : otherwise;
     }
 
-    /// <summary>The closing line on standard error: what was watched, for how long, and what was found.</summary>
-    public void Summary(string target)
+    /// <summary>The closing line on standard error: what was watched, for how long, what was found, and any events the runtime dropped.</summary>
+    public void Summary(string target, long eventsLost = 0)
     {
         lock (_lock)
         {
@@ -139,75 +138,10 @@ internal sealed class FindingReporter : IDisposable
                 found = $"{findings.Count} finding{(findings.Count == 1 ? "" : "s")}" + (critical > 0 ? $" ({critical} critical)" : "") + ": " + string.Join(", ", byKind)
                     + (resolved > 0 ? $"; {resolved} resolved since" : "");
             }
-            _error.WriteLine($"guard: watched {target} for {seconds:0} s: {found}");
+            _error.WriteLine($"guard: watched {target} for {seconds:0} s: {found}" + EventLossWatch.SummaryPart(eventsLost));
             _error.Flush();
         }
     }
-
-    internal static string TextBlock(Finding finding)
-    {
-        var text = new StringBuilder();
-        if (finding.Resolved)
-        {
-            // One line: the condition reported earlier has cleared.
-            text.AppendLine($"{finding.Time:HH:mm:ss}Z RESOLVED {finding.Kind} in {finding.Process} (pid {finding.Pid}), since {finding.Since:HH:mm:ss.f}Z: {finding.Message}");
-            text.AppendLine();
-            return text.ToString();
-        }
-        var severity = finding.Severity == Severity.Critical ? "CRITICAL" : "WARNING";
-        var lag = (finding.Time - finding.Since).TotalSeconds;
-        text.AppendLine($"{finding.Time:HH:mm:ss}Z {severity} {finding.Kind} in {finding.Process} (pid {finding.Pid}), since {finding.Since:HH:mm:ss.f}Z ({lag:0.#} s ago)");
-        text.AppendLine("  " + finding.Message);
-        Wrap(text, "  evidence: ", finding.Evidence.Where(e => e.Value is not IEnumerable<Evidence>).Select(e => $"{e.Key}={Format(e.Value)}"));
-        foreach (var (key, value) in finding.Evidence)
-        {
-            if (value is IEnumerable<Evidence> list && key == "topAllocatedTypes")
-                Wrap(text, "  most allocated types (sampled; allocation is not retention): ", list.Select(Culprit));
-        }
-        if (finding.Culprits.Count > 0)
-            Wrap(text, "  " + CulpritText.Label(finding.Kind) + ": ", finding.Culprits.Select(c => CulpritText.Describe(finding.Kind, c) ?? Culprit(c)));
-        Wrap(text, "  advice: ", finding.Advice.Split(' ', StringSplitOptions.RemoveEmptyEntries));
-        text.AppendLine();
-        return text.ToString();
-    }
-
-    private static string Culprit(Evidence culprit)
-    {
-        var type = culprit["type"] as string ?? "?";
-        var share = culprit["share"] is double s ? $" {s * 100:0}%" : "";
-        var mb = culprit["sampledMB"] is double m ? $" ({m:0.#} MB)" : "";
-        return type + share + mb + ";";
-    }
-
-    private static void Wrap(StringBuilder text, string prefix, IEnumerable<string> words)
-    {
-        var line = new StringBuilder(prefix);
-        var indent = new string(' ', 4);
-        var empty = true;
-        foreach (var word in words)
-        {
-            if (!empty && line.Length + 1 + word.Length > Width)
-            {
-                text.AppendLine(line.ToString().TrimEnd(';'));
-                line.Clear().Append(indent);
-                empty = true;
-            }
-            if (!empty)
-                line.Append(' ');
-            line.Append(word);
-            empty = false;
-        }
-        if (!empty)
-            text.AppendLine(line.ToString().TrimEnd(';'));
-    }
-
-    private static string Format(object value) => value switch
-    {
-        double d => d.ToString("0.###", CultureInfo.InvariantCulture),
-        bool b => b ? "true" : "false",
-        IEnumerable<double> numbers => "[" + string.Join(",", numbers.Select(n => n.ToString("0.#", CultureInfo.InvariantCulture))) + "]",
-        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
-    };
 
     public void Dispose()
     {

@@ -42,25 +42,12 @@ internal static class RunCommand
         if (IsSdkCommand(command))
             return GuardCommandLine.Fail("run", $"'dotnet {command[1]}' would make guard watch the .NET SDK, not your application: build it, then run 'guard run -- dotnet path/to/app.dll' or the app host");
 
-        FindingReporter reporter;
-        try
-        {
-            reporter = new FindingReporter(settings);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return GuardCommandLine.Fail("run", $"cannot write {settings.OutputPath}: {GuardCommandLine.OneLine(e.Message)}");
-        }
-
         // Exporters and files come before the command starts: a port in use or an unwritable path is exit 2 at once.
-        using var sinks = WatchSinks.Create(export ?? ExportSettings.None, reporter.Info, out var exportError);
-        if (sinks is null)
-        {
-            reporter.Dispose();
-            return GuardCommandLine.Fail("run", exportError!);
-        }
-
-        using (reporter)
+        using var outputs = WatchOutputs.Open("run", settings, export, out var failure);
+        if (outputs is null)
+            return failure;
+        var reporter = outputs.Reporter;
+        var sinks = outputs.Sinks;
         using (var cancellation = new ConsoleCancellation(settings.Duration))
         {
             LaunchedTarget launched;
@@ -102,6 +89,12 @@ internal static class RunCommand
         {
             session = GuardSession.Start(launched.Client, settings.Detectors, pipeline, target, cancellation.Token);
             session.FollowStreamProcess = true;
+            // A script that starts the application: findings name the process whose runtime connected.
+            session.IdentityChanged += identity =>
+            {
+                pipeline.Pid = identity.Pid;
+                pipeline.ProcessName = identity.Name;
+            };
         }
         catch (OperationCanceledException)
         {
@@ -140,10 +133,13 @@ internal static class RunCommand
                 childExit = child.ExitCode;
             }
 
-            if (session.EventsLost > 0)
-                reporter.Info($"the runtime dropped {session.EventsLost} events (buffer full); figures may be understated");
-            reporter.Summary($"{pipeline.ProcessName} (pid {pipeline.Pid})");
+            reporter.Summary($"{pipeline.ProcessName} (pid {pipeline.Pid})", session.EventsLost);
 
+            if (end == SessionEnd.Stalled)
+            {
+                reporter.Info(session.StallMessage! + "; ending the command");
+                return reporter.ExitCode(GuardCommandLine.ExitError);
+            }
             if (childExit is null && !child.HasExited)
                 reporter.Info(cancellation.Interrupted ? "stopped; ending the command" : "duration elapsed; ending the command");
             var findingsExit = reporter.ExitCode(GuardCommandLine.ExitClean);

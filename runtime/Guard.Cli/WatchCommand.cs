@@ -81,24 +81,12 @@ internal static class WatchCommand
                 return GuardCommandLine.Fail("watch", $"no process with id {pid}");
         }
 
-        FindingReporter reporter;
-        try
-        {
-            // Several processes share standard error: no live status line, which could show only one of them.
-            reporter = new FindingReporter(settings, statusLine: false);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return GuardCommandLine.Fail("watch", $"cannot write {settings.OutputPath}: {GuardCommandLine.OneLine(e.Message)}");
-        }
-        using var sinks = WatchSinks.Create(export ?? ExportSettings.None, reporter.Info, out var exportError);
-        if (sinks is null)
-        {
-            reporter.Dispose();
-            return GuardCommandLine.Fail("watch", exportError!);
-        }
-
-        using (reporter)
+        // Several processes share standard error: no live status line, which could show only one of them.
+        using var outputs = WatchOutputs.Open("watch", settings, export, out var failure, statusLine: false);
+        if (outputs is null)
+            return failure;
+        var reporter = outputs.Reporter;
+        var sinks = outputs.Sinks;
         using (var cancellation = new ConsoleCancellation(settings.Duration))
         {
             var watch = new Fleet(selection, settings, reporter, sinks, cancellation.Token);
@@ -230,7 +218,9 @@ internal static class WatchCommand
                     _reporter.Info($"watching {target} ({Count()} watched)");
                     var end = session.Run(_token);
                     if (session.EventsLost > 0)
-                        _reporter.Info($"the runtime of {target} dropped {session.EventsLost} events (buffer full); figures may be understated");
+                        _reporter.Info($"{target}: " + EventLossWatch.Line(session.EventsLost));
+                    if (end == SessionEnd.Stalled)
+                        _reporter.Info($"{session.StallMessage}; let go of it ({Count() - 1} still watched)");
                     if (end == SessionEnd.TargetExited && !_token.IsCancellationRequested)
                         _reporter.Info($"{target} exited; let go of it ({Count() - 1} still watched)");
                 }

@@ -181,7 +181,7 @@ internal sealed class HtmlReportSink : IWatchSink
                 if (!f.Resolved)
                 {
                     // The text block after its heading and message: evidence, culprits, advice.
-                    var details = FindingReporter.TextBlock(f).Replace("\r", "").Split('\n').Skip(2).Select(l => l.Length >= 2 ? l.Substring(2) : l);
+                    var details = FindingText.Block(f).Replace("\r", "").Split('\n').Skip(2).Select(l => l.Length >= 2 ? l.Substring(2) : l);
                     html.Append($"<pre>{H(string.Join("\n", details).TrimEnd())}</pre>");
                 }
                 html.Append("</td></tr>\n");

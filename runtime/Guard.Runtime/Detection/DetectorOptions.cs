@@ -114,6 +114,12 @@ public sealed partial class DetectorOptions
     /// </summary>
     public double CounterIntervalSeconds { get; set; } = 1;
 
+    /// <summary>
+    /// Seconds without a single event from the target (counters alone come every interval) before the session gives up
+    /// on it: it is stopped (SIGSTOP) or hung. A line is said at a fifth of it, so a pause that passes is only mentioned.
+    /// </summary>
+    public double StallSeconds { get; set; } = 60;
+
     /// <summary>Sample allocations (GCAllocationTick) to name the most allocated types. Costs one event per ~100 KB allocated.</summary>
     public bool SampleAllocations { get; set; } = true;
 
@@ -145,6 +151,7 @@ public sealed partial class DetectorOptions
         new("leak.collections", "collections in the window before the trend is trusted", 2, 1e6, o => o.Leak.MinCollections, (o, v) => o.Leak.MinCollections = (int)v),
         new("leak.window", "seconds of collections the trend is fitted over", 5, 86400, o => o.Leak.WindowSeconds, (o, v) => o.Leak.WindowSeconds = v),
         new("counters.interval", "seconds between counter samples", 0.25, 10, o => o.CounterIntervalSeconds, (o, v) => o.CounterIntervalSeconds = v),
+        new("session.stall", "seconds without any event from the target (stopped or hung) before guard gives up on it", 5, 86400, o => o.StallSeconds, (o, v) => o.StallSeconds = v),
         new("leak.min-span", "seconds the trend must span before a leak is suspected (the longest cache cycle tolerated)", 1, 86400, o => o.Leak.MinSpanSeconds, (o, v) => o.Leak.MinSpanSeconds = v),
         new("leak.confirm-span", "seconds the trend must span before a suspected leak is confirmed", 1, 86400, o => o.Leak.ConfirmSpanSeconds, (o, v) => o.Leak.ConfirmSpanSeconds = v),
         new("leak.gen2", "gen2 collections the trend must include", 2, 1e6, o => o.Leak.MinGen2Collections, (o, v) => o.Leak.MinGen2Collections = (int)v),

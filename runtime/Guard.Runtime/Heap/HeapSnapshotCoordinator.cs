@@ -34,13 +34,9 @@ public sealed class HeapSnapshotCoordinator : IFindingEnricher, IDisposable
     private int _taken;
     private long _activeUntilTicks;
     private (HeapHistogram Histogram, DateTime Time)? _baseline;
-    private Task? _worker;
     private bool _targetGone;
     // The finding held while its snapshots are taken; published once, by the worker or, when the watch ends first, by Flush.
-    private Finding? _held;
-    private Action<Finding>? _heldPublish;
-    private int _heldDone;
-    private readonly List<Finding> _queued = new();
+    private readonly HeldFinding _held = new(Carry);
     private volatile string _endReason = "the watch ended before the heap snapshots were compared";
 
     private readonly IFieldResolver? _fields;
@@ -77,16 +73,12 @@ public sealed class HeapSnapshotCoordinator : IFindingEnricher, IDisposable
             return false;
         lock (_lock)
         {
-            var busy = _heldDone == 0 && _held is not null;
             if (finding.Resolved)
                 // The heap fell back: a new incident starts from a new baseline.
                 _baseline = null;
-            if (busy)
-            {
-                // Findings of the kind that come while one is held follow it, in order.
-                _queued.Add(finding);
+            // Findings of the kind that come while one is held follow it, in order.
+            if (_held.TryFollow(finding) == HeldFinding.Follow.Queued)
                 return true;
-            }
             if (finding.Resolved)
                 return false;
             if (_targetGone || _taken >= _options.MaxPerSession)
@@ -101,10 +93,7 @@ public sealed class HeapSnapshotCoordinator : IFindingEnricher, IDisposable
                 publish(WithNote(finding, $"heap snapshot budget of {_options.MaxPerSession} for this session used"));
                 return true;
             }
-            _held = finding;
-            _heldPublish = publish;
-            _heldDone = 0;
-            _worker = Task.Factory.StartNew(() => Enrich(finding, baseline), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            _held.Start(finding, publish, () => Enrich(finding, baseline));
             return true;
         }
     }
@@ -144,25 +133,7 @@ public sealed class HeapSnapshotCoordinator : IFindingEnricher, IDisposable
             Notice?.Invoke("heap snapshot failed: " + e.Message.Split('\n')[0]);
             result = WithNote(finding, "heap snapshot failed: " + e.Message.Split('\n')[0], pauses);
         }
-        PublishHeld(result);
-    }
-
-    private void PublishHeld(Finding finding)
-    {
-        Action<Finding>? publish;
-        Finding[] queued;
-        lock (_lock)
-        {
-            if (_heldDone != 0)
-                return;
-            _heldDone = 1;
-            publish = _heldPublish;
-            queued = _queued.ToArray();
-            _queued.Clear();
-        }
-        publish?.Invoke(finding);
-        foreach (var next in queued)
-            publish?.Invoke(next.Resolved || finding.Culprits.Count == 0 ? next : Carry(finding, next));
+        _held.Publish(result);
     }
 
     private HeapSnapshot Snapshot(List<double> pauses)
@@ -288,17 +259,8 @@ public sealed class HeapSnapshotCoordinator : IFindingEnricher, IDisposable
         if (reason is not null)
             _endReason = reason;
         _stop.Cancel();
-        Task? worker;
-        Finding? held;
-        lock (_lock)
-        {
-            worker = _worker;
-            held = _held;
-        }
-        if (worker is null || worker.Wait(budget) || held is null)
-            return;
         // A snapshot still being stopped: the finding goes out now, without culprits, rather than be lost with the watch.
-        PublishHeld(WithNote(held, _endReason));
+        _held.Flush(budget, held => WithNote(held, _endReason));
     }
 
     public void Dispose()

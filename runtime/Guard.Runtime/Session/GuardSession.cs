@@ -23,7 +23,13 @@ public enum SessionEnd
 
     /// <summary>The event stream ended without being asked to: the target exited, or its runtime closed the session.</summary>
     TargetExited,
+
+    /// <summary>No event came for the stall timeout: the target is stopped (SIGSTOP) or hung, and was given up on.</summary>
+    Stalled,
 }
+
+/// <summary>Who the watched process is: its id and name, as findings are stamped with them.</summary>
+public sealed record TargetIdentity(int Pid, string Name);
 
 /// <summary>An attach or session start that failed for a reason the user can act on; the message is one line.</summary>
 public sealed class GuardSessionException : Exception
@@ -50,10 +56,12 @@ public sealed class GuardSession : IDisposable
     private readonly SignalTranslator _translator;
     private int _stopRequested;
     private int _draining;
+    private string _target = "the target";
     private static readonly Gens[] ObjectGenerations = { Gens.Gen0, Gens.Gen1, Gens.Gen2, Gens.GenLargeObj, Gens.GenPinObj };
 
     private GuardSession(EventPipeSession session, DetectionPipeline pipeline, HeapSnapshotCoordinator? snapshots = null)
     {
+        _lastEvent = Environment.TickCount64;
         _session = session;
         _pipeline = pipeline;
         _translator = new SignalTranslator(pipeline.Post);
@@ -72,7 +80,11 @@ public sealed class GuardSession : IDisposable
     public DetectionPipeline Pipeline => _pipeline;
 
     /// <summary>Events the runtime dropped because its buffer was full (the stream was read too slowly).</summary>
-    public int EventsLost { get; private set; }
+    public long EventsLost => _loss.Total;
+
+    // Said as the loss happens (a line at most every 10 s) and totalled at the end: a loss is never silent.
+    private readonly EventLossWatch _loss = new();
+    private Action<string>? _notice;
 
     /// <summary>The process id the event stream reports, once the first event has been read.</summary>
     public int? StreamProcessId { get; private set; }
@@ -82,6 +94,13 @@ public sealed class GuardSession : IDisposable
     /// (a script that starts the application), the process that connected is the one watched.
     /// </summary>
     public bool FollowStreamProcess { get; set; }
+
+    /// <summary>
+    /// Raised (on the reader thread, before the event that revealed it is handled) when the stream shows that the
+    /// process watched is not the one the session was started for, with <see cref="FollowStreamProcess"/> on: the owner
+    /// of the pipeline decides what findings are stamped with; the session does not write into it.
+    /// </summary>
+    public event Action<TargetIdentity>? IdentityChanged;
 
     /// <summary>Called once a second, after the counters of the interval have been read.</summary>
     public event Action<StatusSnapshot>? StatusUpdated;
@@ -97,6 +116,15 @@ public sealed class GuardSession : IDisposable
                 new Dictionary<string, string> { ["EventCounterIntervalSec"] = counterIntervalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) }),
         }.Concat(ServiceEvents.Providers()).ToArray();
     }
+
+    // When the last event was read (Environment.TickCount64), for the stall watch.
+    private long _lastEvent;
+
+    /// <summary>How long the stream may be silent before the target is given up on as stopped or hung.</summary>
+    public TimeSpan StallTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The line said when the target was given up on (set when <see cref="Run"/> returned <see cref="SessionEnd.Stalled"/>).</summary>
+    public string? StallMessage { get; private set; }
 
     /// <summary>How long a target may take to answer the request that starts the session.</summary>
     public static TimeSpan StartTimeout { get; } = TimeSpan.FromSeconds(10);
@@ -142,7 +170,12 @@ public sealed class GuardSession : IDisposable
             // Read when first needed, from the process watched then (for `run`, the one whose runtime connected).
             var fields = new TargetFieldNames(() => pipeline.Pid > 0 ? TargetFieldNames.MappedAssemblies(pipeline.Pid) : Array.Empty<string>());
             var buffer = SnapshotBuffer.ForProcess(() => pipeline.Pid);
-            snapshots = new HeapSnapshotCoordinator(token => HeapSnapshotter.Take(client, snapshotTimeout, token, typeNames, buffer), options.HeapSnapshots, fields);
+            snapshots = new HeapSnapshotCoordinator(token =>
+            {
+                // Other guard sessions on this process are told the collection the snapshot induces is not the application's.
+                using var mark = SnapshotMarks.Begin(pipeline.Pid);
+                return HeapSnapshotter.Take(client, snapshotTimeout, token, typeNames, buffer);
+            }, options.HeapSnapshots, fields);
         }
         StackBurstCoordinator? bursts = null;
         if (options.StackBursts.MaxPerSession > 0)
@@ -159,7 +192,7 @@ public sealed class GuardSession : IDisposable
             (null, not null) => bursts,
             _ => new CompositeEnricher(snapshots, bursts),
         };
-        return new GuardSession(session, pipeline, snapshots) { _bursts = bursts };
+        return new GuardSession(session, pipeline, snapshots) { _bursts = bursts, StallTimeout = TimeSpan.FromSeconds(options.StallSeconds), _target = target };
     }
 
     internal static GuardSessionException Explain(Exception e, string target)
@@ -219,25 +252,26 @@ public sealed class GuardSession : IDisposable
                 }
             }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-            try
-            {
-                processing.Wait(cancellation);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-            catch (AggregateException)
-            {
-                // Cannot happen (the body catches everything); kept so that no reader fault can escape as a crash.
-            }
+            var stalled = WaitWatchingForStall(processing, cancellation);
 
-            var ended = processing.IsCompleted && Volatile.Read(ref _stopRequested) == 0 ? SessionEnd.TargetExited : SessionEnd.Stopped;
+            var ended = stalled ? SessionEnd.Stalled
+                : processing.IsCompleted && Volatile.Read(ref _stopRequested) == 0 ? SessionEnd.TargetExited : SessionEnd.Stopped;
             if (!processing.IsCompleted)
                 StopWithin(processing);
             // A leak finding still waiting for its snapshots goes out now, without culprits, rather than be lost.
-            _snapshots?.Flush(TimeSpan.FromSeconds(0.3), ended == SessionEnd.TargetExited ? "the target exited before the heap snapshots were compared" : null);
-            _bursts?.Flush(TimeSpan.FromSeconds(0.2), ended == SessionEnd.TargetExited ? "the target exited before the stack burst was read" : null);
-            EventsLost = SafeEventsLost(source);
+            _snapshots?.Flush(TimeSpan.FromSeconds(0.3), ended switch
+            {
+                SessionEnd.TargetExited => "the target exited before the heap snapshots were compared",
+                SessionEnd.Stalled => "the target stopped answering before the heap snapshots were compared",
+                _ => null,
+            });
+            _bursts?.Flush(TimeSpan.FromSeconds(0.2), ended switch
+            {
+                SessionEnd.TargetExited => "the target exited before the stack burst was read",
+                SessionEnd.Stalled => "the target stopped answering before the stack burst was read",
+                _ => null,
+            });
+            _loss.Record(SafeEventsLost(source));
             if (processing.IsCompleted)
                 _translator.Flush();
             return ended;
@@ -248,6 +282,47 @@ public sealed class GuardSession : IDisposable
             if (processing.IsCompleted)
                 source.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Waits for the reader to end or the caller to cancel. A stream that falls silent (counters alone come every
+    /// interval) means a stopped or hung target: said once at a fifth of the stall timeout, and given up on at the
+    /// timeout, so guard never waits forever on a process that answers nothing. True when it was given up on.
+    /// </summary>
+    private bool WaitWatchingForStall(Task processing, CancellationToken cancellation)
+    {
+        var noticeAfter = StallTimeout / 5;
+        var noticed = false;
+        try
+        {
+            while (!processing.Wait(TimeSpan.FromMilliseconds(250), cancellation))
+            {
+                var silent = TimeSpan.FromMilliseconds(Environment.TickCount64 - Volatile.Read(ref _lastEvent));
+                if (silent >= StallTimeout)
+                {
+                    StallMessage = $"no events from {_target} for {silent.TotalSeconds:0} s: it is stopped (SIGSTOP) or hung; gave up on it";
+                    return true;
+                }
+                if (!noticed && silent >= noticeAfter)
+                {
+                    noticed = true;
+                    _notice?.Invoke($"no events from {_target} for {silent.TotalSeconds:0} s: is it stopped (SIGSTOP) or hung? Guard gives up at {StallTimeout.TotalSeconds:0} s");
+                }
+                else if (noticed && silent < noticeAfter)
+                {
+                    noticed = false;
+                    _notice?.Invoke($"events from {_target} flow again");
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (AggregateException)
+        {
+            // Cannot happen (the body catches everything); kept so that no reader fault can escape as a crash.
+        }
+        return false;
     }
 
     /// <summary>How long Run may take to return once cancelled.</summary>
@@ -328,8 +403,10 @@ public sealed class GuardSession : IDisposable
             if (Draining)
                 return;
             Seen(e);
-            // A collection a heap snapshot induced is Guard's doing: neither its pause nor its reason is the application's.
-            if (_snapshots?.IsOwnCollection(e.Count, e.Depth, (int)e.Reason == (int)Signals.GcReason.Induced) == true)
+            // A collection a heap snapshot induced (this session's or another guard's) is Guard's doing: neither its pause nor its reason is the application's.
+            var induced = (int)e.Reason == (int)Signals.GcReason.Induced;
+            if (_snapshots?.IsOwnCollection(e.Count, e.Depth, induced) == true
+                || (induced && e.Depth >= 2 && SnapshotMarks.OtherSessionSnapshotting(_pipeline.Pid)))
             {
                 translator.OnOwnCollection(e.Depth);
                 return;
@@ -382,6 +459,8 @@ public sealed class GuardSession : IDisposable
                 return;
             var time = Utc(e);
             translator.OnCounterPayload(time, payload);
+            if (_loss.Check(SafeEventsLost(source), time) is { } lossLine)
+                _notice?.Invoke(lossLine);
             // Counters of one interval arrive together; the status line is refreshed once per interval.
             if (lastStatus is null || (time - lastStatus.Value).TotalSeconds >= 0.9)
             {
@@ -398,6 +477,7 @@ public sealed class GuardSession : IDisposable
     {
         add
         {
+            _notice += value;
             _translator.Notice += value;
             if (_snapshots is not null)
                 _snapshots.Notice += value;
@@ -406,6 +486,7 @@ public sealed class GuardSession : IDisposable
         }
         remove
         {
+            _notice -= value;
             _translator.Notice -= value;
             if (_snapshots is not null)
                 _snapshots.Notice -= value;
@@ -416,14 +497,12 @@ public sealed class GuardSession : IDisposable
 
     private void Seen(TraceEvent e)
     {
+        Volatile.Write(ref _lastEvent, Environment.TickCount64);
         if (StreamProcessId is not null || e.ProcessID <= 0)
             return;
         StreamProcessId = e.ProcessID;
         if (FollowStreamProcess && _pipeline.Pid != e.ProcessID)
-        {
-            _pipeline.Pid = e.ProcessID;
-            _pipeline.ProcessName = TargetProcesses.Name(e.ProcessID);
-        }
+            IdentityChanged?.Invoke(new TargetIdentity(e.ProcessID, TargetProcesses.Name(e.ProcessID)));
     }
 
     private static DateTime Utc(TraceEvent e) => e.TimeStamp.ToUniversalTime();

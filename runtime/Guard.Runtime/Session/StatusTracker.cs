@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using Guard.Runtime.Detection;
 using Guard.Runtime.Signals;
 
 namespace Guard.Runtime.Session;
@@ -19,7 +20,7 @@ public sealed record StatusSnapshot(
 public sealed class StatusTracker
 {
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(5);
-    private readonly Queue<GcPauseSignal> _pauses = new();
+    private readonly GcPauseWindow _pauses = new();
     private DateTime? _first;
     private double? _heapMB, _threads, _queue, _allocation, _cpu;
     private int _collections;
@@ -30,10 +31,10 @@ public sealed class StatusTracker
         switch (signal)
         {
             case GcPauseSignal pause:
-                _pauses.Enqueue(pause);
+                _pauses.Add(pause);
                 // Trimmed as it goes too: the status is read once a second, pauses can come by the thousand.
                 if (_pauses.Count > 4096)
-                    Trim(pause.Time);
+                    _pauses.Trim(pause.Time, Window);
                 break;
             case GcStartSignal start:
                 _collections += Math.Max(1, start.Count);
@@ -51,28 +52,13 @@ public sealed class StatusTracker
         }
     }
 
-    private void Trim(DateTime now)
-    {
-        while (_pauses.Count > 0 && now - _pauses.Peek().Time > Window)
-            _pauses.Dequeue();
-    }
-
     public StatusSnapshot Snapshot(DateTime now)
     {
-        while (_pauses.Count > 0 && now - _pauses.Peek().Time > Window)
-            _pauses.Dequeue();
-        Trim(now);
+        _pauses.Trim(now, Window);
         var from = now - Window;
         if (_first is { } first && first > from)
             from = first;
-        double paused = 0;
-        foreach (var pause in _pauses)
-        {
-            var start = pause.Start > from ? pause.Start : from;
-            var end = pause.Time < now ? pause.Time : now;
-            if (end > start)
-                paused += (end - start).TotalSeconds;
-        }
+        var paused = _pauses.Paused(from, now).Seconds;
         var span = (now - from).TotalSeconds;
         return new StatusSnapshot(now, _heapMB, span > 0 ? Math.Min(100, 100 * paused / span) : 0, _threads, _queue, _allocation, _cpu, _collections);
     }

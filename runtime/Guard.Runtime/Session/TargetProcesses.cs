@@ -135,6 +135,33 @@ public static class TargetProcesses
         }
     }
 
+    /// <summary>
+    /// The setting that turned the target's diagnostics channel off (DOTNET_EnableDiagnostics=0, its COMPlus_ spelling,
+    /// or the .NET 8 DOTNET_EnableDiagnostics_IPC=0), read from the environment the process started with; null when
+    /// none is set or the environment cannot be read (another user's process, not Linux).
+    /// </summary>
+    public static string? DiagnosticsDisabledBy(int pid)
+    {
+        if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux))
+            return null;
+        try
+        {
+            foreach (var entry in File.ReadAllText($"/proc/{pid}/environ").Split('\0', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var equals = entry.IndexOf('=');
+                if (equals <= 0 || entry.Substring(equals + 1).Trim() != "0")
+                    continue;
+                var name = entry.Substring(0, equals);
+                if (name is "DOTNET_EnableDiagnostics" or "COMPlus_EnableDiagnostics" or "DOTNET_EnableDiagnostics_IPC")
+                    return name + "=0";
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+        return null;
+    }
+
     private static string Quote(string argument) => argument.Contains(' ') ? "\"" + argument + "\"" : argument;
 
     private static List<string> SplitCommandLine(string commandLine)

@@ -20,11 +20,7 @@ public sealed class StackBurstCoordinator : IFindingEnricher, IDisposable
     private readonly StackBurstOptions _options;
     private readonly CancellationTokenSource _stop = new();
     private readonly object _lock = new();
-    private readonly List<Finding> _queued = new();
-    private Finding? _held;
-    private Action<Finding>? _publish;
-    private bool _done = true;
-    private Task? _worker;
+    private readonly HeldFinding _held = new((found, next) => next with { Culprits = found.Culprits });
     private int _bursts;
     private volatile string _endReason = "the watch ended before the stack burst was read";
 
@@ -45,20 +41,17 @@ public sealed class StackBurstCoordinator : IFindingEnricher, IDisposable
             return false;
         lock (_lock)
         {
-            if (!_done)
+            switch (_held.TryFollow(finding, held => held.Kind == finding.Kind))
             {
-                if (_held!.Kind != finding.Kind)
+                case HeldFinding.Follow.Queued:
+                    return true;
+                case HeldFinding.Follow.Refused:
                     return false;
-                _queued.Add(finding);
-                return true;
             }
             if (finding.Resolved || _bursts >= _options.MaxPerSession)
                 return false;
             _bursts++;
-            _held = finding;
-            _publish = publish;
-            _done = false;
-            _worker = Task.Factory.StartNew(() => Enrich(finding), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            _held.Start(finding, publish, () => Enrich(finding));
             return true;
         }
     }
@@ -86,26 +79,7 @@ public sealed class StackBurstCoordinator : IFindingEnricher, IDisposable
             Notice?.Invoke("stack burst failed: " + e.Message.Split('\n')[0]);
             result = WithNote(finding, "stack burst failed: " + e.Message.Split('\n')[0]);
         }
-        PublishHeld(result);
-    }
-
-    private void PublishHeld(Finding finding)
-    {
-        Action<Finding>? publish;
-        Finding[] queued;
-        lock (_lock)
-        {
-            if (_done)
-                return;
-            _done = true;
-            publish = _publish;
-            queued = _queued.ToArray();
-            _queued.Clear();
-        }
-        publish?.Invoke(finding);
-        // A finding of the same incident (an escalation) carries the culprits just found.
-        foreach (var next in queued)
-            publish?.Invoke(next.Resolved || finding.Culprits.Count == 0 ? next : next with { Culprits = finding.Culprits });
+        _held.Publish(result);
     }
 
     /// <summary>The starvation finding with the stacks its pool threads were blocked in.</summary>
@@ -174,16 +148,7 @@ public sealed class StackBurstCoordinator : IFindingEnricher, IDisposable
         if (reason is not null)
             _endReason = reason;
         _stop.Cancel();
-        Task? worker;
-        Finding? held;
-        lock (_lock)
-        {
-            worker = _worker;
-            held = _done ? null : _held;
-        }
-        if (worker is null || held is null || worker.Wait(budget))
-            return;
-        PublishHeld(WithNote(held, _endReason));
+        _held.Flush(budget, held => WithNote(held, _endReason));
     }
 
     public void Dispose() => _stop.Cancel();

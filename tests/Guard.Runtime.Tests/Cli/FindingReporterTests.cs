@@ -3,6 +3,7 @@ using System.IO;
 using System.Text.Json;
 using Guard.Cli;
 using Guard.Runtime.Detection;
+using Guard.Runtime.Output;
 using Guard.Runtime.Session;
 
 namespace Guard.Runtime.Tests.Cli;
@@ -43,7 +44,7 @@ public class FindingReporterTests
     [Fact]
     public void A_text_block_reads_as_a_diagnosis()
     {
-        var block = FindingReporter.TextBlock(Sample(Severity.Critical));
+        var block = FindingText.Block(Sample(Severity.Critical));
         Assert.StartsWith("05:00:12Z CRITICAL gc-pressure in TradingBot (pid 4242), since 05:00:10.0Z (2 s ago)", block);
         Assert.Contains("  GC paused the process 68% of the last 5 s", block);
         Assert.Contains("evidence: pausePercent=68.2 collections=41", block);

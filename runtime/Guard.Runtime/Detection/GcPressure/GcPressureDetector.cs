@@ -19,23 +19,21 @@ namespace Guard.Runtime.Detection;
 /// window also closes when the collections stop; the windows are queues of small structs, so a flood of collections
 /// costs a loop, not an allocation per collection. When pressure has been absent for a while, a resolved record follows.
 /// </summary>
-public sealed class GcPressureDetector : IDetector
+public sealed partial class GcPressureDetector : IDetector
 {
     private static readonly TimeSpan EvaluateEvery = TimeSpan.FromMilliseconds(100);
 
     private readonly GcPressureOptions _options;
     private readonly AllocationSampler? _allocations;
     private readonly Queue<StartEntry> _starts = new();
-    private readonly Queue<PauseEntry> _pauses = new();
+    private readonly GcPauseWindow _pauses = new();
 
     private DateTime? _observedFrom;
     private DateTime _lastEvaluated = DateTime.MinValue;
     private double? _allocationBytesPerSecond;
     private StartEntry? _lastStart;
 
-    private bool _active;
-    private Severity _reportedSeverity;
-    private DateTime _since;
+    private readonly Episode _episode = new();
     private DateTime _lastPressure;
     private double _worstPausePercent;
 
@@ -48,9 +46,6 @@ public sealed class GcPressureDetector : IDetector
     public string Kind => FindingKinds.GcPressure;
 
     private readonly record struct StartEntry(DateTime Time, int Generation, bool Induced, bool Loh, int Count);
-
-    /// <summary>A pause (or a summary of pauses), tagged with the collection that began inside it when one did.</summary>
-    private readonly record struct PauseEntry(DateTime Start, DateTime End, int Count, double LongestMs, bool Induced);
 
     public Finding? Observe(Signal signal)
     {
@@ -65,7 +60,7 @@ public sealed class GcPressureDetector : IDetector
             case GcPauseSignal pause:
                 // A collection starts while the threads are suspended: the pause that contains it is its cost.
                 var induced = _lastStart is { } last && last.Induced && last.Time >= pause.Start && last.Time <= pause.Time;
-                _pauses.Enqueue(new PauseEntry(pause.Start, pause.Time, Math.Max(1, pause.Count), pause.LongestPause.TotalMilliseconds, induced));
+                _pauses.Add(pause, induced);
                 return pause.Time - _lastEvaluated >= EvaluateEvery ? Evaluate(pause.Time) : null;
             case CounterSignal { Name: RuntimeCounters.AllocationRate } rate:
                 _allocationBytesPerSecond = rate.Value / Math.Max(rate.IntervalSeconds, 0.001);
@@ -96,9 +91,9 @@ public sealed class GcPressureDetector : IDetector
         var a = Assess(now);
         if (!a.Any)
         {
-            if (_active && (now - _lastPressure).TotalSeconds >= Math.Max(_options.WindowSeconds, 10))
+            if (_episode.Active && (now - _lastPressure).TotalSeconds >= Math.Max(_options.WindowSeconds, 10))
             {
-                _active = false;
+                _episode.End();
                 return Resolved(now, a);
             }
             return null;
@@ -107,19 +102,14 @@ public sealed class GcPressureDetector : IDetector
         _lastPressure = now;
         _worstPausePercent = Math.Max(_worstPausePercent, a.PausePercent);
         var severity = a.PausePressure && a.PausePercent >= _options.PausePercentCritical ? Severity.Critical : Severity.Warning;
-        if (!_active)
+        if (!_episode.Active)
         {
-            _active = true;
-            _since = a.Onset;
+            _episode.Begin(a.Onset, severity);
             _worstPausePercent = a.PausePercent;
-            _reportedSeverity = severity;
             return Report(now, severity, a);
         }
-        if (severity == Severity.Critical && _reportedSeverity != Severity.Critical)
-        {
-            _reportedSeverity = severity;
+        if (_episode.Escalate(severity))
             return Report(now, severity, a);
-        }
         return null;
     }
 
@@ -128,30 +118,8 @@ public sealed class GcPressureDetector : IDetector
         var keep = TimeSpan.FromSeconds(Math.Max(_options.WindowSeconds, Math.Max(_options.Gen2WindowSeconds, _options.InducedWindowSeconds)));
         while (_starts.Count > 0 && now - _starts.Peek().Time > keep)
             _starts.Dequeue();
-        while (_pauses.Count > 0 && now - _pauses.Peek().End > keep)
-            _pauses.Dequeue();
+        _pauses.Trim(now, keep);
         _allocations?.Trim(now);
-    }
-
-    /// <summary>Seconds paused between two times, the longest pause among them, and when the first of them began.</summary>
-    private (double Seconds, double MaxMs, DateTime? First, double InducedMs) Paused(DateTime from, DateTime to)
-    {
-        double seconds = 0, maxMs = 0, inducedMs = 0;
-        DateTime? first = null;
-        foreach (var pause in _pauses)
-        {
-            var start = Later(pause.Start, from);
-            var end = pause.End < to ? pause.End : to;
-            if (end <= start)
-                continue;
-            var overlap = (end - start).TotalSeconds;
-            seconds += overlap;
-            maxMs = Math.Max(maxMs, pause.LongestMs);
-            if (pause.Induced)
-                inducedMs += overlap * 1000;
-            first ??= pause.Start;
-        }
-        return (seconds, maxMs, first, inducedMs);
     }
 
     private Assessment Assess(DateTime now)
@@ -161,7 +129,7 @@ public sealed class GcPressureDetector : IDetector
         // Pause share over the window, or over what has been observed of it: time before the session is not known to be healthy.
         var from = Later(now.AddSeconds(-_options.WindowSeconds), observedFrom);
         var span = (now - from).TotalSeconds;
-        var (pausedSeconds, maxPauseMs, firstPause, _) = Paused(from, now);
+        var (pausedSeconds, maxPauseMs, firstPause, _) = _pauses.Paused(from, now);
         var pausePercent = span > 0 ? 100 * pausedSeconds / span : 0;
         int collections = 0, gen0 = 0, gen1 = 0, gen2InPauseWindow = 0, lohInPauseWindow = 0;
 
@@ -207,13 +175,13 @@ public sealed class GcPressureDetector : IDetector
             && pausePercent >= _options.PausePercentWarning;
 
         var gen2PerMinute = gen2Span > 0 ? gen2 * 60 / gen2Span : 0;
-        var gen2Paused = Paused(gen2From, now).Seconds;
+        var gen2Paused = _pauses.Paused(gen2From, now).Seconds;
         var gen2PausePercent = gen2Span > 0 ? 100 * gen2Paused / gen2Span : 0;
         var gen2Pressure = gen2Span >= _options.Gen2WindowSeconds - 0.001 && gen2 >= 3 && gen2PerMinute >= _options.Gen2PerMinute
             && gen2PausePercent >= _options.Gen2PausePercent;
 
         var inducedSpan = firstInduced is { } fi ? Math.Max((now - fi).TotalSeconds, 0) : 0;
-        var inducedPausedMs = Paused(inducedFrom, now).InducedMs;
+        var inducedPausedMs = _pauses.Paused(inducedFrom, now).InducedMs;
         var inducedPressure = induced >= _options.MinInduced;
 
         var onset = now;
@@ -230,98 +198,4 @@ public sealed class GcPressureDetector : IDetector
     }
 
     private static DateTime Later(DateTime a, DateTime b) => a > b ? a : b;
-
-    private Finding Report(DateTime now, Severity severity, Assessment a)
-    {
-        // Every finding carries what the collections cost: the share of time paused and the longest pause.
-        var evidence = new Evidence()
-            .Add("pausePercent", Math.Round(a.PausePercent, 1))
-            .Add("windowSeconds", Math.Round(a.SpanSeconds, 1))
-            .Add("collections", a.Collections)
-            .Add("gen0Collections", a.Gen0)
-            .Add("gen1Collections", a.Gen1)
-            .Add("gen2Collections", a.Gen2)
-            .Add("maxPauseMs", Math.Round(a.MaxPauseMs, 1));
-        if (a.LohInPauseWindow > 0)
-            evidence.Add("lohTriggeredCollections", a.LohInPauseWindow);
-        if (a.Gen2Pressure)
-        {
-            // A rate only over a whole observed window.
-            evidence
-                .Add("gen2PerMinute", Math.Round(a.Gen2PerMinute, 1))
-                .Add("gen2WindowSeconds", Math.Round(a.Gen2SpanSeconds, 1))
-                .Add("gen2WindowPausePercent", Math.Round(a.Gen2WindowPausePercent, 1))
-                .Add("lohTriggeredGen2", a.LohGen2);
-        }
-        if (a.InducedPressure || a.Induced > 0)
-        {
-            evidence
-                .Add("inducedCollections", a.Induced)
-                .Add("inducedOverSeconds", Math.Round(a.InducedSpanSeconds, 1))
-                .Add("inducedPausedMs", Math.Round(a.InducedPausedMs, 1));
-        }
-        if (_allocationBytesPerSecond is { } rate)
-            evidence.Add("allocationMBPerSecond", Math.Round(rate / 1048576.0, 1));
-
-        var parts = new List<string>();
-        if (a.InducedPressure)
-            parts.Add($"GC.Collect() induced {a.Induced} full collections in {Seconds(a.InducedSpanSeconds)}, pausing the process {a.InducedPausedMs:0.#} ms in all");
-        if (a.PausePressure)
-            parts.Add($"GC paused the process {a.PausePercent:0}% of the last {Seconds(a.SpanSeconds)} ({a.Collections} collections, {a.Gen2} gen2, longest pause {a.MaxPauseMs:0} ms)");
-        if (a.Gen2Pressure)
-            parts.Add($"{a.Gen2InWindow} gen2 collections in {a.Gen2SpanSeconds:0} s ({a.Gen2PerMinute:0.#}/min"
-                + (a.LohGen2 > 0 ? $", {a.LohGen2} triggered by the large object heap" : "")
-                + $") cost {a.Gen2WindowPausePercent:0.#}% of the time in pauses");
-        if (!a.PausePressure && !a.Gen2Pressure)
-            parts.Add($"{a.PausePercent:0.#}% of the last {Seconds(a.SpanSeconds)} paused in all");
-        var message = string.Join("; ", parts);
-        if (_allocationBytesPerSecond is { } r && r >= 1048576)
-            message += $"; allocating {r / 1048576.0:0} MB/s";
-
-        var advice = new StringBuilder();
-        if (a.InducedPressure)
-            advice.Append("Remove the GC.Collect() calls: each one is a blocking full collection that pauses every thread, and the GC already collects when the budget is spent. ");
-        if (a.PausePressure || a.Gen2Pressure)
-            advice.Append("Allocate less on the hot path (the most allocated types are listed, from allocation sampling): reuse buffers and objects, avoid LINQ, closures and boxing in loops; "
-                + "a large live object graph makes every collection slower, so bound caches. Server GC shortens pauses on multi-core machines at the cost of memory. ");
-        // Named only when the large object heap drives the gen2 collections, not for one large allocation at startup.
-        if ((a.Gen2Pressure && a.LohGen2 >= 2 && a.LohGen2 * 2 >= a.Gen2InWindow)
-            || (a.PausePressure && a.LohInPauseWindow >= 2 && a.LohInPauseWindow * 2 >= a.Gen2))
-            advice.Append("Temporary arrays or strings of 85,000 bytes or more land on the large object heap and force gen2 collections: rent them from ArrayPool<T>.Shared or reuse them.");
-
-        return new Finding
-        {
-            Kind = Kind,
-            Severity = severity,
-            Time = now,
-            Since = _since,
-            Message = message,
-            Evidence = evidence,
-            Culprits = _allocations?.Top(5) ?? Array.Empty<Evidence>(),
-            Advice = advice.ToString().Trim(),
-        };
-    }
-
-    private Finding Resolved(DateTime now, Assessment a)
-    {
-        var evidence = new Evidence()
-            .Add("pausePercent", Math.Round(a.PausePercent, 1))
-            .Add("windowSeconds", Math.Round(a.SpanSeconds, 1))
-            .Add("worstPausePercent", Math.Round(_worstPausePercent, 1))
-            .Add("durationSeconds", Math.Round((_lastPressure - _since).TotalSeconds, 1));
-        return new Finding
-        {
-            Kind = Kind,
-            Severity = _reportedSeverity,
-            Resolved = true,
-            Time = now,
-            Since = _since,
-            Message = $"GC pressure cleared: {a.PausePercent:0.#}% of the last {Seconds(a.SpanSeconds)} paused (it was {_worstPausePercent:0}% at worst)",
-            Evidence = evidence,
-            Advice = "",
-        };
-    }
-
-    // Sub-second spans read as such, not as "0 s".
-    private static string Seconds(double seconds) => seconds < 1 ? $"{seconds * 1000:0} ms" : $"{seconds:0.#} s";
 }

@@ -13,7 +13,7 @@ namespace Guard.Runtime.Detection;
 /// far above, so nothing is said). The exception events (type and message) name the culprits. The baseline is frozen
 /// while a storm lasts, so a long storm does not become normal.
 /// </summary>
-public sealed class ExceptionStormDetector : IDetector
+public sealed partial class ExceptionStormDetector : IDetector
 {
     private const int MaxTypesPerSecond = 200;
     private const int MessageLength = 300;
@@ -22,11 +22,9 @@ public sealed class ExceptionStormDetector : IDetector
     private readonly List<(DateTime Time, double Count, double Interval)> _rates = new();
     private readonly Queue<(DateTime Second, Dictionary<string, (int Count, string Message)> Types)> _events = new();
 
-    private bool _active;
-    private bool _reportedCritical;
+    private readonly Episode _episode = new();
     private double _frozenBaseline;
     private int _calmSamples;
-    private DateTime _since;
     private double _peakRate;
 
     public ExceptionStormDetector(ExceptionStormOptions options) => _options = options;
@@ -75,7 +73,7 @@ public sealed class ExceptionStormDetector : IDetector
         var rate = current.Sum(r => r.Count) / Math.Max(current.Sum(r => r.Interval), 0.001);
 
         double baseline;
-        if (_active)
+        if (_episode.Active)
             baseline = _frozenBaseline;
         else
         {
@@ -88,17 +86,16 @@ public sealed class ExceptionStormDetector : IDetector
         var threshold = Math.Max(_options.MinRatePerSecond, _options.Factor * baseline);
         if (rate < threshold)
         {
-            if (_active && rate < threshold / 2 && ++_calmSamples >= 3)
+            if (_episode.Active && rate < threshold / 2 && ++_calmSamples >= 3)
             {
-                var lastSeverity = _reportedCritical ? Severity.Critical : Severity.Warning;
-                _active = _reportedCritical = false;
+                var lastSeverity = _episode.End();
                 return new Finding
                 {
                     Kind = Kind,
                     Severity = lastSeverity,
                     Resolved = true,
                     Time = now,
-                    Since = _since,
+                    Since = _episode.Since,
                     Message = $"exceptions are back to {rate:0.#}/s (baseline {baseline:0.##}/s; {_peakRate:0}/s at the worst)",
                     Evidence = new Evidence().Add("exceptionsPerSecond", Math.Round(rate, 1)).Add("baselinePerSecond", Math.Round(baseline, 2))
                         .Add("peakPerSecond", Math.Round(_peakRate, 1)),
@@ -108,78 +105,26 @@ public sealed class ExceptionStormDetector : IDetector
             return null;
         }
         _calmSamples = 0;
-        if (_active)
+        if (_episode.Active)
             _peakRate = Math.Max(_peakRate, rate);
         // The window must be covered: one busy interval right after attaching is not a rate over the window.
         if (current.Sum(r => r.Interval) < Math.Min(_options.WindowSeconds, 2) * 0.9)
             return null;
 
         var severity = rate >= _options.CriticalRatePerSecond ? Severity.Critical : Severity.Warning;
-        if (_active && (_reportedCritical || severity == Severity.Warning))
+        if (!_episode.IsNews(severity))
             return null;
-        var starting = !_active;
+        var starting = !_episode.Active;
         if (starting)
         {
-            _active = true;
             _frozenBaseline = baseline;
             _peakRate = rate;
         }
-        _reportedCritical = severity == Severity.Critical;
         var finding = Report(now, severity, rate, baseline, current);
         if (starting)
-            _since = finding.Since;
+            _episode.Begin(finding.Since, severity);
+        else
+            _episode.Escalate(severity);
         return finding;
     }
-
-    private Finding Report(DateTime now, Severity severity, double rate, double baseline, List<(DateTime Time, double Count, double Interval)> current)
-    {
-        var since = current.FirstOrDefault(r => r.Count / r.Interval >= Math.Max(_options.MinRatePerSecond, _options.Factor * baseline)).Time;
-        if (since == default)
-            since = current[0].Time;
-        var span = current.Sum(r => r.Interval);
-
-        var byType = new Dictionary<string, (int Count, string Message)>();
-        foreach (var (_, types) in _events)
-        {
-            foreach (var (type, entry) in types)
-                byType[type] = byType.TryGetValue(type, out var sum) ? (sum.Count + entry.Count, entry.Message) : entry;
-        }
-        var sampled = byType.Values.Sum(v => v.Count);
-        var culprits = byType.OrderByDescending(t => t.Value.Count).ThenBy(t => t.Key, StringComparer.Ordinal).Take(5)
-            .Select(t => new Evidence()
-                .Add("type", t.Key)
-                .Add("count", t.Value.Count)
-                .Add("share", Math.Round((double)t.Value.Count / Math.Max(sampled, 1), 2))
-                .Add("message", Truncate(t.Value.Message)))
-            .ToList();
-
-        var evidence = new Evidence()
-            .Add("exceptionsPerSecond", Math.Round(rate, 1))
-            .Add("baselinePerSecond", Math.Round(baseline, 2))
-            .Add("timesBaseline", baseline > 0 ? Math.Round(rate / baseline, 1) : double.PositiveInfinity)
-            .Add("windowSeconds", Math.Round(span, 1))
-            .Add("exceptionsInWindow", Math.Round(current.Sum(r => r.Count)))
-            .Add("exceptionEventsSeen", sampled);
-
-        var top = culprits.FirstOrDefault();
-        var named = top is null ? "" : $"; mostly {top["type"]} ({(double)top["share"]! * 100:0}%): \"{Truncate((string)top["message"]!, 120)}\"";
-        var versus = baseline >= 0.05 ? $"{rate / baseline:0}x its baseline of {baseline:0.##}/s" : "against a baseline of almost none";
-        return new Finding
-        {
-            Kind = Kind,
-            Severity = severity,
-            Time = now,
-            Since = since,
-            Message = $"{rate:0} exceptions/s over the last {span:0} s, {versus}{named}",
-            Evidence = evidence,
-            Culprits = culprits,
-            Advice = "Exceptions thrown at this rate cost CPU (each one walks the stack) and usually mean every operation of some kind fails: "
-                + "look at the listed type and message. If a failing dependency throws, stop calling it for a while (a circuit breaker) instead of retrying "
-                + "each call at once; if exceptions are control flow (parsing, lookups), use the Try- pattern (int.TryParse, TryGetValue). "
-                + "A catch-all that swallows them hides the failure: log it, with a rate limit.",
-        };
-    }
-
-    private static string Truncate(string text, int length = MessageLength) =>
-        text.Length <= length ? text : text.Substring(0, length - 1) + "…";
 }

@@ -17,11 +17,9 @@ public sealed class TimerLeakDetector : IDetector
 {
     private readonly TimerLeakOptions _options;
     private readonly List<(DateTime Time, double Count)> _points = new();
-    private bool _reported;
-    private bool _reportedCritical;
+    private readonly Episode _episode = new();
     private double _reportedFloor;
     private double _reportedLevel;
-    private DateTime _since;
 
     public TimerLeakDetector(TimerLeakOptions options) => _options = options;
 
@@ -33,23 +31,22 @@ public sealed class TimerLeakDetector : IDetector
             return null;
         var now = counter.Time;
         _points.Add((now, counter.Value));
-        if (_reported)
+        if (_episode.Active)
             _reportedLevel = Math.Max(_reportedLevel, counter.Value);
         var drop = _points.FindIndex(p => (now - p.Time).TotalSeconds <= _options.WindowSeconds);
         _points.RemoveRange(0, drop < 0 ? _points.Count : drop);
 
         // Timers given back since the report: the rise is over, a new one may be reported.
-        if (_reported && counter.Value < _reportedLevel - (_reportedLevel - _reportedFloor) / 2)
+        if (_episode.Active && counter.Value < _reportedLevel - (_reportedLevel - _reportedFloor) / 2)
         {
-            var severity = _reportedCritical ? Severity.Critical : Severity.Warning;
-            _reported = _reportedCritical = false;
+            var severity = _episode.End();
             return new Finding
             {
                 Kind = Kind,
                 Severity = severity,
                 Resolved = true,
                 Time = now,
-                Since = _since,
+                Since = _episode.Since,
                 Message = $"active timers fell back to {counter.Value:0} (from {_reportedLevel:0}; {_reportedFloor:0} before the rise)",
                 Evidence = new Evidence().Add("activeTimers", Math.Round(counter.Value)).Add("peakActiveTimers", Math.Round(_reportedLevel))
                     .Add("activeTimersAtStart", Math.Round(_reportedFloor)),
@@ -87,13 +84,12 @@ public sealed class TimerLeakDetector : IDetector
             return null;
 
         var severity = perMinute >= _options.CriticalGrowthPerMinute ? Severity.Critical : Severity.Warning;
-        if (_reported && (_reportedCritical || severity == Severity.Warning))
+        if (!_episode.IsNews(severity))
             return null;
-        _reported = true;
-        _reportedCritical = severity == Severity.Critical;
+        // A worse rise restarts the episode from its own onset.
+        _episode.Begin(first.Time, severity);
         _reportedFloor = first.Count;
         _reportedLevel = value;
-        _since = first.Time;
 
         // The series, thinned to at most 12 points across the rise.
         var step = Math.Max(1, segment.Count / 12);

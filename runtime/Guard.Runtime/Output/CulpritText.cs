@@ -1,7 +1,7 @@
 using System.Globalization;
 using Guard.Runtime.Detection;
 
-namespace Guard.Cli;
+namespace Guard.Runtime.Output;
 
 /// <summary>How the culprits of each kind read in text output (the allocating types of gc-pressure are the default).</summary>
 internal static class CulpritText

@@ -14,13 +14,13 @@ namespace Guard.Runtime.Detection;
 /// (blocking injections with collapsed throughput, completions all but stopped outside a GC pause, or two starvation
 /// injections in a row) makes one at once.
 /// </summary>
-public sealed class ThreadPoolStarvationDetector : IDetector
+public sealed partial class ThreadPoolStarvationDetector : IDetector
 {
     private const int HealthySamplesToEndEpisode = 3;
 
     private readonly ThreadPoolStarvationOptions _options;
     private readonly Queue<ThreadPoolAdjustmentSignal> _injections = new();
-    private readonly Queue<GcPauseSignal> _pauses = new();
+    private readonly GcPauseWindow _pauses = new();
     private readonly List<Sample> _history = new();
 
     private (DateTime Time, double Value)? _queue;
@@ -33,9 +33,7 @@ public sealed class ThreadPoolStarvationDetector : IDetector
     private int _consecutiveStarved;
     private DateTime _firstStarved;
     private DateTime _firstStarvedSample;
-    private bool _active;
-    private bool _reportedCritical;
-    private DateTime _since;
+    private readonly Episode _episode = new();
     private int _healthyInEpisode;
     private DateTime? _stallSince;
     private int _deepBacklogSamples;
@@ -57,9 +55,8 @@ public sealed class ThreadPoolStarvationDetector : IDetector
                 return adjustment.Reason == ThreadPoolAdjustmentReason.Starvation ? OnStarvationInjection(adjustment.Time) : null;
 
             case GcPauseSignal pause:
-                _pauses.Enqueue(pause);
-                while (_pauses.Count > 0 && pause.Time - _pauses.Peek().Time > TimeSpan.FromSeconds(5))
-                    _pauses.Dequeue();
+                _pauses.Add(pause);
+                _pauses.Trim(pause.Time, TimeSpan.FromSeconds(5));
                 return null;
 
             case CounterSignal counter:
@@ -92,7 +89,7 @@ public sealed class ThreadPoolStarvationDetector : IDetector
     // reported at once, without waiting for the next counter sample. The queue, as last sampled, must not contradict it.
     private Finding? OnStarvationInjection(DateTime now)
     {
-        if (_active)
+        if (_episode.Active)
             return null;
         TrimInjections(now);
         var recent = _injections.Where(i => i.Reason == ThreadPoolAdjustmentReason.Starvation && (_lastHealthy is null || i.Time > _lastHealthy)).ToList();
@@ -102,9 +99,7 @@ public sealed class ThreadPoolStarvationDetector : IDetector
         if (fresh && _queue!.Value.Value < _options.MinQueueLength)
             return null;
 
-        _active = true;
-        _since = recent[0].Time;
-        _reportedCritical = false;
+        _episode.Begin(recent[0].Time, Severity.Warning);
         _healthyInEpisode = 0;
         var threads = _threads ?? 0;
         return fresh
@@ -144,7 +139,7 @@ public sealed class ThreadPoolStarvationDetector : IDetector
         var baselineRate = Baseline(now);
         var nothingCompleting = queue.Value >= _options.MinQueueLength
             && completed.PerSecond <= Math.Max(1, 0.1 * (baselineRate ?? 0))
-            && PausedShare(now.AddSeconds(-completed.IntervalSeconds), now) < 0.25;
+            && _pauses.Share(now.AddSeconds(-completed.IntervalSeconds), now) < 0.25;
         if (nothingCompleting)
             _stallSince ??= now.AddSeconds(-completed.IntervalSeconds);
         else
@@ -155,9 +150,9 @@ public sealed class ThreadPoolStarvationDetector : IDetector
         {
             _consecutiveStarved = 0;
             _lastHealthy = now;
-            if (_active && ++_healthyInEpisode >= HealthySamplesToEndEpisode)
+            if (_episode.Active && ++_healthyInEpisode >= HealthySamplesToEndEpisode)
             {
-                _active = false;
+                _episode.End();
                 return Recovered(now, queue.Value, completed.PerSecond, threads);
             }
             return null;
@@ -176,7 +171,7 @@ public sealed class ThreadPoolStarvationDetector : IDetector
             }
         }
 
-        if (!_active)
+        if (!_episode.Active)
         {
             // One sample is enough when the runtime itself saw blocked workers and throughput collapsed with it, or when
             // completions all but stopped with work queued (the runtime holds back injections on a busy CPU) and it was
@@ -184,41 +179,28 @@ public sealed class ThreadPoolStarvationDetector : IDetector
             var baseline = Baseline(now);
             var collapsed = backlog >= _options.MinBacklogSeconds || (baseline is { } before && completed.PerSecond <= 0.5 * before);
             var stalled = baseline is { } healthyRate && completed.PerSecond <= 0.1 * healthyRate && backlog >= 5 * _options.MinBacklogSeconds
-                && PausedShare(now.AddSeconds(-completed.IntervalSeconds), now) < 0.25;
+                && _pauses.Share(now.AddSeconds(-completed.IntervalSeconds), now) < 0.25;
             var strong = (_injections.Count > 0 && collapsed) || stalled;
             // Sample times jitter by a few milliseconds around the interval: a tenth of slack.
             var sustained = (now - _firstStarvedSample).TotalSeconds >= 0.9 * _options.SustainSeconds;
             if (!sustained && !strong)
                 return null;
-            _active = true;
-            _since = _firstStarved;
+            // Begun before judging the harm: how long it has lasted is measured from its onset.
+            _episode.Begin(_firstStarved, Severity.Warning);
             var severity = Harmful(now) ? Severity.Critical : Severity.Warning;
-            _reportedCritical = severity == Severity.Critical;
+            _episode.Escalate(severity);
             return Report(now, severity, queue.Value, completed.PerSecond, backlog, threads);
         }
 
-        if (!_reportedCritical && Harmful(now))
+        if (_episode.Reported != Severity.Critical && Harmful(now))
         {
-            _reportedCritical = true;
+            _episode.Escalate(Severity.Critical);
             return Report(now, Severity.Critical, queue.Value, completed.PerSecond, backlog, threads);
         }
         return null;
     }
 
-    private double PausedShare(DateTime from, DateTime to)
-    {
-        double paused = 0;
-        foreach (var pause in _pauses)
-        {
-            var start = pause.Start > from ? pause.Start : from;
-            var end = pause.Time < to ? pause.Time : to;
-            if (end > start)
-                paused += (end - start).TotalSeconds;
-        }
-        return paused / Math.Max((to - from).TotalSeconds, 0.001);
-    }
-
-    private bool Persisted(DateTime now) => (now - _since).TotalSeconds >= _options.CriticalAfterSeconds;
+    private bool Persisted(DateTime now) => (now - _episode.Since).TotalSeconds >= _options.CriticalAfterSeconds;
 
     // Sample times jitter by a few milliseconds around the interval: a tenth of slack on the durations below.
     private bool Stalled(DateTime now) => _stallSince is { } stall && (now - stall).TotalSeconds >= 0.9 * _options.CriticalStallSeconds;
@@ -232,110 +214,8 @@ public sealed class ThreadPoolStarvationDetector : IDetector
     /// </summary>
     private bool Harmful(DateTime now) => Persisted(now) || Stalled(now) || DeepBacklog(now);
 
-    private Finding Recovered(DateTime now, double queue, double completedPerSecond, double threads)
-    {
-        var duration = (now - _since).TotalSeconds;
-        var evidence = new Evidence()
-            .Add("queueLength", Math.Round(queue))
-            .Add("completedPerSecond", Math.Round(completedPerSecond, 1))
-            .Add("threadCount", Math.Round(threads))
-            .Add("durationSeconds", Math.Round(duration, 1));
-        return new Finding
-        {
-            Kind = Kind,
-            Severity = _reportedCritical ? Severity.Critical : Severity.Warning,
-            Resolved = true,
-            Time = now,
-            Since = _since,
-            Message = $"thread pool recovered after {duration:0.#} s: {queue:0} work items queued, {completedPerSecond:0} completed/s, {threads:0} threads",
-            Evidence = evidence,
-            Advice = "",
-        };
-    }
-
     private static double Backlog(double queue, double completedPerSecond) =>
         queue <= 0 ? 0 : completedPerSecond <= 0.001 ? double.PositiveInfinity : queue / completedPerSecond;
-
-    /// <param name="queue">The queue length of a sample taken since the onset; null when there is none yet.</param>
-    private Finding Report(DateTime now, Severity severity, double? queue, double? completedPerSecond, double backlog, double threads)
-    {
-        var starvationInjections = _injections.Count(i => i.Reason == ThreadPoolAdjustmentReason.Starvation);
-        var blockingInjections = _injections.Count(i => i.Reason == ThreadPoolAdjustmentReason.CooperativeBlocking);
-        var injected = starvationInjections + blockingInjections;
-        var duration = (now - _since).TotalSeconds;
-
-        var episode = _history.Where(s => s.Time >= _since).ToList();
-        var completedBefore = Baseline(_since);
-        var threadsAtOnset = episode.Count > 0 ? episode[0].Threads : threads;
-
-        var evidence = new Evidence();
-        // Without a sample since the onset the counters would describe the healthy pool before it: they are left out.
-        if (queue is { } queued && completedPerSecond is { } completed)
-        {
-            evidence
-                .Add("queueLength", Math.Round(queued))
-                .Add("queueLengthSeries", episode.TakeLast(10).Select(s => Math.Round(s.Queue)).ToArray())
-                .Add("completedPerSecond", Math.Round(completed, 1));
-        }
-        if (completedBefore is { } baseline)
-            evidence.Add("completedPerSecondBefore", Math.Round(baseline, 1));
-        evidence
-            .Add("threadCount", Math.Round(threads))
-            .Add("threadCountAtOnset", Math.Round(threadsAtOnset))
-            .Add("starvationInjections", starvationInjections)
-            .Add("cooperativeBlockingInjections", blockingInjections)
-            .Add("injectedThreadsPerSecond", Math.Round(injected / _options.WindowSeconds, 2))
-            .Add("injectionWindowSeconds", _options.WindowSeconds)
-            .Add("durationSeconds", Math.Round(duration, 1));
-        // Nothing completing at all has no finite drain time: the key is left out rather than given a sentinel.
-        if (queue is not null && !double.IsPositiveInfinity(backlog))
-            evidence.Add("backlogSeconds", Math.Round(backlog, 1));
-        if (_contentionPerSecond is { } contention)
-            evidence.Add("lockContentionPerSecond", Math.Round(contention, 1));
-
-        var was = completedBefore is { } b ? $" (was {b:0}/s)" : "";
-        var drain = double.IsPositiveInfinity(backlog) ? "nothing completing" : $"{backlog:0.#} s to drain";
-        var lasted = duration >= 1 ? $" for {duration:0.#} s" : "";
-        var counts = queue is { } q ? $"{q:0} work items queued, {completedPerSecond:0} completed/s{was}" : "queued work stopped being picked up";
-        const string blockedAdvice = "Pool threads are blocked (Thread.Sleep, synchronous I/O, locks, sync-over-async). Make the blocking calls async, or move "
-            + "unavoidable blocking work to dedicated threads (TaskCreationOptions.LongRunning); raising ThreadPool.SetMinThreads only hides it.";
-        string message, advice;
-        if (injected > 0)
-        {
-            var why = starvationInjections > 0 && blockingInjections > 0 ? "starvation and blocked waits"
-                : starvationInjections > 0 ? "starvation: queued work made no progress" : "workers blocked waiting on tasks";
-            message = $"thread pool starved{lasted}: {counts}; "
-                + $"the runtime injected {injected} thread{(injected == 1 ? "" : "s")} in {_options.WindowSeconds:0.#} s ({why}), {threads:0} threads now";
-            advice = blockingInjections > 0
-                ? "Pool threads are blocked waiting on tasks (sync-over-async: .Result, .Wait(), GetAwaiter().GetResult()). Make the call chain async end to end; "
-                  + "raising ThreadPool.SetMinThreads only hides the blocking."
-                : blockedAdvice;
-        }
-        else if (completedBefore is { } rate && completedPerSecond is { } completing && completing <= 0.5 * rate)
-        {
-            // Completions collapsed with no injection: the workers are stuck, and the runtime held back (it does on a busy CPU).
-            message = $"thread pool starved{lasted}: {counts} ({drain}); the workers stopped getting through work and the runtime "
-                + $"injected no threads (it holds back on a busy CPU), {threads:0} threads now";
-            advice = blockedAdvice;
-        }
-        else
-        {
-            message = $"thread pool backlog{lasted}: {counts} ({drain}), {threads:0} threads and no thread injection for blocking seen";
-            advice = "Work is queued faster than the pool completes it. If the CPU is saturated, reduce or throttle the work (bounded channels, "
-                + "SemaphoreSlim); if it is not, look for pool threads blocked on locks or synchronous I/O.";
-        }
-
-        return new Finding
-        {
-            Kind = Kind,
-            Severity = severity,
-            Time = now,
-            Since = _since,
-            Message = message,
-            Evidence = evidence,
-            Advice = advice,
-        };
-    }
 
     /// <summary>The median completion rate of the healthy samples before a time (the last 30), if there are any.</summary>
     private double? Baseline(DateTime before)

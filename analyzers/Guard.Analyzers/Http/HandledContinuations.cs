@@ -1,7 +1,7 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace Guard.Analyzers
+namespace Guard.Analyzers.Http
 {
     /// <summary>
     /// <c>client.GetAsync(url).ContinueWith(t =&gt; { if (t.Exception != null) ... })</c>: a request nobody awaits,

@@ -4,16 +4,19 @@ using System.Composition;
 using System.Globalization;
 using System.Threading;
 using System.Threading.Tasks;
+using Guard.Analyzers.CodeFixes.Editing;
+using Guard.Analyzers.Infrastructure;
+using Guard.Analyzers.Rules.GRD007;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
-using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
 
-namespace Guard.Analyzers.CodeFixes
+namespace Guard.Analyzers.CodeFixes.Rules.GRD007
 {
     /// <summary>
     /// GRD007 on a receive loop over <c>var ws = new ClientWebSocket()</c> made in the same block and connected

@@ -1,10 +1,11 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using Guard.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace Guard.Analyzers
+namespace Guard.Analyzers.Rules.GRD006
 {
     /// <summary>
     /// GRD006: an HttpClient, or an SDK client that owns one, created where it is made again and again (in a

@@ -1,10 +1,11 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using Guard.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
-namespace Guard.Analyzers
+namespace Guard.Analyzers.Rules.GRD006
 {
     /// <summary>
     /// GRD006: which types are API clients that own connections. HttpClient itself; SDK clients that create one

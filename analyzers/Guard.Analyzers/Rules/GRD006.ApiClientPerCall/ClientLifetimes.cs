@@ -1,8 +1,9 @@
 using System.Collections.Generic;
+using Guard.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace Guard.Analyzers
+namespace Guard.Analyzers.Rules.GRD006
 {
     /// <summary>Whether a created client is dropped when the work is done, and whether it could be shared as it is.</summary>
     internal readonly struct ClientLifetime

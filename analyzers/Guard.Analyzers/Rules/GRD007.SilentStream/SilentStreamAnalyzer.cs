@@ -1,11 +1,14 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using Guard.Analyzers.Http;
+using Guard.Analyzers.Infrastructure;
+using Guard.Analyzers.Rules.GRD006;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace Guard.Analyzers
+namespace Guard.Analyzers.Rules.GRD007
 {
     /// <summary>
     /// GRD007: a wait that nothing ends when the other side goes silent.

@@ -4,7 +4,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
-namespace Guard.Analyzers
+namespace Guard.Analyzers.Rules.GRD007
 {
     /// <summary>GRD007: the types a silent stream involves, resolved once per compilation, and what the code around a receive does to notice silence.</summary>
     internal sealed class StreamTypes

@@ -124,7 +124,7 @@ namespace Guard.Analyzers.CodeFixes.Caching
                 });
                 return true;
             }
-            var value = MemoryCacheFacts.Unwrap(third.Value);
+            var value = OperationTree.Unwrap(third.Value);
             if (value is ILiteralOperation or IDefaultValueOperation)
             {
                 _editor.ReplaceNode(argumentSyntax, (current, _) =>

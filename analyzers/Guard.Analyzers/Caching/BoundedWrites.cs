@@ -108,7 +108,7 @@ namespace Guard.Analyzers.Caching
             foreach (var operation in condition.DescendantsAndSelf())
             {
                 if (operation is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not &&
-                    MemoryCacheFacts.Unwrap(not.Operand) is IInvocationOperation { TargetMethod.Name: "Contains" or "ContainsKey" } check &&
+                    OperationTree.Unwrap(not.Operand) is IInvocationOperation { TargetMethod.Name: "Contains" or "ContainsKey" } check &&
                     ReceiverIs(check, field))
                     return true;
             }
@@ -118,7 +118,7 @@ namespace Guard.Analyzers.Caching
         private static bool ReceiverIs(IInvocationOperation call, IFieldSymbol field)
         {
             var receiver = call.Instance ?? (call.TargetMethod.IsExtensionMethod && call.Arguments.Length > 0 ? call.Arguments[0].Value : null);
-            return receiver != null && MemoryCacheFacts.Unwrap(receiver) is IFieldReferenceOperation reference &&
+            return receiver != null && OperationTree.Unwrap(receiver) is IFieldReferenceOperation reference &&
                 SymbolEqualityComparer.Default.Equals(reference.Field.OriginalDefinition, field.OriginalDefinition);
         }
 

@@ -39,6 +39,7 @@ namespace Guard.Analyzers.Caching
 
         public CacheTypes(Compilation compilation)
         {
+            var known = GuardCompilationContext.For(compilation).Types;
             Add(compilation, "System.Collections.Generic.Dictionary`2", CollectionShape.Keyed, false);
             Add(compilation, "System.Collections.Generic.SortedDictionary`2", CollectionShape.Keyed, false);
             Add(compilation, "System.Collections.Generic.SortedList`2", CollectionShape.Keyed, false);
@@ -49,7 +50,7 @@ namespace Guard.Analyzers.Caching
             Add(compilation, "System.Collections.Generic.SortedSet`1", CollectionShape.Set, false);
             Add(compilation, "System.Collections.Immutable.ImmutableHashSet`1", CollectionShape.Set, true);
             Add(compilation, "System.Collections.Immutable.ImmutableSortedSet`1", CollectionShape.Set, true);
-            Add(compilation, "System.Collections.Generic.List`1", CollectionShape.Sequence, false);
+            Add(known.List, CollectionShape.Sequence, false);
             Add(compilation, "System.Collections.Generic.Queue`1", CollectionShape.Sequence, false);
             Add(compilation, "System.Collections.Generic.Stack`1", CollectionShape.Sequence, false);
             Add(compilation, "System.Collections.Generic.LinkedList`1", CollectionShape.Sequence, false);
@@ -58,13 +59,13 @@ namespace Guard.Analyzers.Caching
             Add(compilation, "System.Collections.Concurrent.ConcurrentBag`1", CollectionShape.Sequence, false);
             Add(compilation, "System.Collections.Immutable.ImmutableList`1", CollectionShape.Sequence, true);
 
-            MemoryCache = compilation.GetTypeByMetadataName("Microsoft.Extensions.Caching.Memory.MemoryCache");
-            MemoryCacheInterface = compilation.GetTypeByMetadataName("Microsoft.Extensions.Caching.Memory.IMemoryCache");
-            MemoryCacheOptions = compilation.GetTypeByMetadataName("Microsoft.Extensions.Caching.Memory.MemoryCacheOptions");
-            MemoryCacheEntryOptions = compilation.GetTypeByMetadataName("Microsoft.Extensions.Caching.Memory.MemoryCacheEntryOptions");
+            MemoryCache = known.MemoryCache;
+            MemoryCacheInterface = known.MemoryCacheInterface;
+            MemoryCacheOptions = known.MemoryCacheOptions;
+            MemoryCacheEntryOptions = known.MemoryCacheEntryOptions;
             CacheEntry = compilation.GetTypeByMetadataName("Microsoft.Extensions.Caching.Memory.ICacheEntry");
-            CacheExtensions = compilation.GetTypeByMetadataName("Microsoft.Extensions.Caching.Memory.CacheExtensions");
-            CacheEntryExtensions = compilation.GetTypeByMetadataName("Microsoft.Extensions.Caching.Memory.CacheEntryExtensions");
+            CacheExtensions = known.CacheExtensions;
+            CacheEntryExtensions = known.CacheEntryExtensions;
             MemoryCacheEntryExtensions = compilation.GetTypeByMetadataName("Microsoft.Extensions.Caching.Memory.MemoryCacheEntryExtensions");
             Options = compilation.GetTypeByMetadataName("Microsoft.Extensions.Options.Options");
             ImmutableInterlocked = compilation.GetTypeByMetadataName("System.Collections.Immutable.ImmutableInterlocked");
@@ -175,9 +176,11 @@ namespace Guard.Analyzers.Caching
         private bool IsMutableCollectionInterface(ITypeSymbol type) =>
             KnownTypes.Same(type.OriginalDefinition, GenericCollection) || KnownTypes.Same(type, NonGenericList) || KnownTypes.Same(type, NonGenericDictionary);
 
-        private void Add(Compilation compilation, string metadataName, CollectionShape shape, bool immutable)
+        private void Add(Compilation compilation, string metadataName, CollectionShape shape, bool immutable) =>
+            Add(compilation.GetTypeByMetadataName(metadataName), shape, immutable);
+
+        private void Add(INamedTypeSymbol? type, CollectionShape shape, bool immutable)
         {
-            var type = compilation.GetTypeByMetadataName(metadataName);
             if (type != null)
                 _collections[type] = new CollectionKind(shape, immutable);
         }

@@ -1,3 +1,4 @@
+using Guard.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Operations;
@@ -29,12 +30,12 @@ namespace Guard.Analyzers.Caching
         /// <summary>The condition is true only if the key is in the map: the check itself or an operand of an &amp;&amp;.</summary>
         private static bool ChecksKey(IOperation condition, IFieldSymbol field, SyntaxNode key)
         {
-            switch (MemoryCacheFacts.Unwrap(condition))
+            switch (OperationTree.Unwrap(condition))
             {
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } and:
                     return ChecksKey(and.LeftOperand, field, key) || ChecksKey(and.RightOperand, field, key);
                 case IInvocationOperation { TargetMethod.Name: "TryGetValue" or "ContainsKey" } check when check.Arguments.Length >= 1:
-                    return check.Instance != null && MemoryCacheFacts.Unwrap(check.Instance) is IFieldReferenceOperation reference &&
+                    return check.Instance != null && OperationTree.Unwrap(check.Instance) is IFieldReferenceOperation reference &&
                         SymbolEqualityComparer.Default.Equals(reference.Field.OriginalDefinition, field.OriginalDefinition) &&
                         SyntaxFactory.AreEquivalent(check.Arguments[0].Value.Syntax, key);
                 default:

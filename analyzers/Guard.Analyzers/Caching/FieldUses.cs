@@ -98,7 +98,7 @@ namespace Guard.Analyzers.Caching
                 case IPropertyReferenceOperation property when property.Instance == current:
                     return FieldUse.Neutral; // Count, Keys, Size
                 case IAssignmentOperation assignment when assignment.Target == current:
-                    return MemoryCacheFacts.Unwrap(assignment.Value) is IObjectCreationOperation creation && types.IsMemoryCacheCreation(creation)
+                    return OperationTree.Unwrap(assignment.Value) is IObjectCreationOperation creation && types.IsMemoryCacheCreation(creation)
                         ? FieldUse.Created
                         : FieldUse.Reset;
                 default:
@@ -278,7 +278,7 @@ namespace Guard.Analyzers.Caching
         /// <summary><c>field = field.Add(...)</c> on an immutable collection.</summary>
         private static bool IsAddedCopyOf(IOperation value, IFieldSymbol field)
         {
-            if (MemoryCacheFacts.Unwrap(value) is not IInvocationOperation invocation)
+            if (OperationTree.Unwrap(value) is not IInvocationOperation invocation)
                 return false;
             if (invocation.Instance is not IFieldReferenceOperation instance || !KnownTypes.Same(instance.Field.OriginalDefinition, field.OriginalDefinition))
                 return false;

@@ -74,7 +74,7 @@ namespace Guard.Analyzers.Caching
             {
                 if (invocation.Instance is null || !ImplementsMemoryCache(invocation.Instance.Type, types))
                     return false;
-                write = new CacheWrite(CacheWriteKind.CreateEntry, invocation, Unwrap(invocation.Instance), Flow(invocation, Profile.Entry, types, 0), null, null);
+                write = new CacheWrite(CacheWriteKind.CreateEntry, invocation, OperationTree.Unwrap(invocation.Instance), Flow(invocation, Profile.Entry, types, 0), null, null);
                 return true;
             }
             if (!method.IsExtensionMethod || !KnownTypes.Same(method.ContainingType, types.CacheExtensions))
@@ -87,7 +87,7 @@ namespace Guard.Analyzers.Caching
             {
                 if (parameters.Length == 3)
                 {
-                    write = new CacheWrite(CacheWriteKind.Set, invocation, Unwrap(receiver.Value), CacheFacts.None, null, null);
+                    write = new CacheWrite(CacheWriteKind.Set, invocation, OperationTree.Unwrap(receiver.Value), CacheFacts.None, null, null);
                     return true;
                 }
                 if (parameters.Length != 4)
@@ -98,7 +98,7 @@ namespace Guard.Analyzers.Caching
                     facts = third is null || third.ArgumentKind == ArgumentKind.DefaultValue ? CacheFacts.None : Value(third.Value, Profile.Entry, types, 0);
                 else
                     facts = CacheFacts.ExpirationSet(Presence.Yes); // a DateTimeOffset, a TimeSpan or an IChangeToken
-                write = new CacheWrite(CacheWriteKind.Set, invocation, Unwrap(receiver.Value), facts, third, null);
+                write = new CacheWrite(CacheWriteKind.Set, invocation, OperationTree.Unwrap(receiver.Value), facts, third, null);
                 return true;
             }
 
@@ -111,7 +111,7 @@ namespace Guard.Analyzers.Caching
             var options = ArgumentFor(invocation.Arguments, 3);
             if (options != null && options.ArgumentKind != ArgumentKind.DefaultValue)
                 entryFacts = entryFacts.And(Value(options.Value, Profile.Entry, types, 0));
-            write = new CacheWrite(CacheWriteKind.GetOrCreate, invocation, Unwrap(receiver.Value), entryFacts, null, factory);
+            write = new CacheWrite(CacheWriteKind.GetOrCreate, invocation, OperationTree.Unwrap(receiver.Value), entryFacts, null, factory);
             return true;
         }
 
@@ -166,7 +166,7 @@ namespace Guard.Analyzers.Caching
             Presence? result = null;
             foreach (var value in LocalSources(reference.Local, Root(reference)))
             {
-                var presence = Unwrap(value) is IObjectCreationOperation creation && types.IsMemoryCacheCreation(creation)
+                var presence = OperationTree.Unwrap(value) is IObjectCreationOperation creation && types.IsMemoryCacheCreation(creation)
                     ? SizeLimitOf(creation, types)
                     : Presence.Unknown;
                 result = result is null || result == presence ? presence : Presence.Unknown;
@@ -188,13 +188,6 @@ namespace Guard.Analyzers.Caching
             return false;
         }
 
-        public static IOperation Unwrap(IOperation operation)
-        {
-            while (operation is IConversionOperation conversion)
-                operation = conversion.Operand;
-            return operation;
-        }
-
         public static IArgumentOperation? ArgumentFor(System.Collections.Immutable.ImmutableArray<IArgumentOperation> arguments, int ordinal)
         {
             foreach (var argument in arguments)
@@ -214,7 +207,7 @@ namespace Guard.Analyzers.Caching
 
         private static IAnonymousFunctionOperation? AsAnonymousFunction(IOperation value)
         {
-            value = Unwrap(value);
+            value = OperationTree.Unwrap(value);
             if (value is IDelegateCreationOperation delegateCreation)
                 value = delegateCreation.Target;
             return value as IAnonymousFunctionOperation;
@@ -240,7 +233,7 @@ namespace Guard.Analyzers.Caching
         {
             if (depth > MaxDepth)
                 return CacheFacts.Unknown;
-            value = Unwrap(value);
+            value = OperationTree.Unwrap(value);
             switch (value)
             {
                 case ILiteralOperation { ConstantValue: { HasValue: true, Value: null } }:
@@ -385,7 +378,7 @@ namespace Guard.Analyzers.Caching
         /// <summary>Whether an assigned value is a setting: null is none; a nullable variable may be either.</summary>
         private static Presence Assigned(IOperation value)
         {
-            var operand = Unwrap(value);
+            var operand = OperationTree.Unwrap(value);
             if (operand.ConstantValue.HasValue)
                 return operand.ConstantValue.Value is null ? Presence.No : Presence.Yes;
             if (operand.Type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T })
@@ -445,7 +438,7 @@ namespace Guard.Analyzers.Caching
         {
             if (depth > MaxDepth)
                 return null;
-            value = Unwrap(value);
+            value = OperationTree.Unwrap(value);
             switch (value)
             {
                 case IObjectCreationOperation creation when KnownTypes.Same(creation.Type, types.MemoryCacheOptions):

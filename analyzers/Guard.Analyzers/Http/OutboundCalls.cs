@@ -13,8 +13,6 @@ namespace Guard.Analyzers.Http
     /// </summary>
     internal static class OutboundCalls
     {
-        public const string OptionName = "outbound_methods";
-
         private static readonly HashSet<string> HttpClientMethods = new HashSet<string>
         {
             "Send", "SendAsync", "GetAsync", "PostAsync", "PutAsync", "PatchAsync", "DeleteAsync",

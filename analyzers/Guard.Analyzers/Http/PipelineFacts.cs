@@ -60,8 +60,7 @@ namespace Guard.Analyzers.Http
 
         private static ExpressionSyntax? BuilderSyntaxOf(IOperation? receiver)
         {
-            while (receiver is IConversionOperation conversion)
-                receiver = conversion.Operand;
+            receiver = OperationTree.StripConversions(receiver);
             ISymbol? symbol = receiver switch
             {
                 IFieldReferenceOperation field => field.Field,

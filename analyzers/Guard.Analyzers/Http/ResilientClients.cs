@@ -54,7 +54,7 @@ namespace Guard.Analyzers.Http
         /// </summary>
         private static bool IsHandedIn(IOperation? client)
         {
-            client = Unwrap(client);
+            client = OperationTree.StripConversions(client);
             if (client is IParameterReferenceOperation)
                 return true;
             var symbol = SymbolOf(client);
@@ -137,13 +137,6 @@ namespace Guard.Analyzers.Http
             return NamedClientOf(client, index.IsThrottledNamedClient) != null;
         }
 
-        private static IOperation? Unwrap(IOperation? operation)
-        {
-            while (operation is IConversionOperation conversion)
-                operation = conversion.Operand;
-            return operation;
-        }
-
         private static ISymbol? SymbolOf(IOperation? operation) => operation switch
         {
             ILocalReferenceOperation local => local.Local,
@@ -158,7 +151,7 @@ namespace Guard.Analyzers.Http
         /// </summary>
         private static IReadOnlyList<BaseObjectCreationExpressionSyntax>? CreatedDirectly(IOperation? client)
         {
-            client = Unwrap(client);
+            client = OperationTree.StripConversions(client);
             if (client is IObjectCreationOperation { Syntax: BaseObjectCreationExpressionSyntax creation })
                 return new[] { creation };
             var symbol = SymbolOf(client);
@@ -229,7 +222,7 @@ namespace Guard.Analyzers.Http
         /// </summary>
         private static string? NamedClientOf(IOperation? client, System.Func<string, bool> test)
         {
-            client = Unwrap(client);
+            client = OperationTree.StripConversions(client);
             if (client is IInvocationOperation direct)
             {
                 var directName = CreateClientName(direct.Syntax as InvocationExpressionSyntax, direct.SemanticModel);

@@ -48,8 +48,6 @@ namespace Guard.Analyzers.Http
     /// <summary>Finds the retry around an operation by walking up its parents; flow-insensitive, one method deep.</summary>
     internal static class RetryRegions
     {
-        public const string RetryWrappersOption = "retry_wrappers";
-
         /// <summary>
         /// The innermost region that retries the operation. A Polly pipeline known to have no retry (a timeout
         /// only) does not end the search: a retry further out still retries the operation; that region is

@@ -12,11 +12,6 @@ namespace Guard.Analyzers.Idempotency
     /// <summary>GRD004's options for one syntax tree, with the names it matches normalized once.</summary>
     internal sealed class NonIdempotentRetrySettings
     {
-        public const string NonIdempotentMethodsOption = "non_idempotent_methods";
-        public const string IdempotentMethodsOption = "idempotent_methods";
-        public const string KeyNamesOption = "idempotency_key_names";
-        public const string OrderPathSegmentsOption = "order_path_segments";
-
         /// <summary>Order-placing method names every exchange SDK uses; each also matches with an Async suffix.</summary>
         public static readonly ImmutableArray<string> DefaultOrderMethods = ImmutableArray.Create(
             "PlaceOrder", "SubmitOrder", "CreateOrder", "NewOrder", "SendOrder", "ExecuteOrder");
@@ -63,20 +58,20 @@ namespace Guard.Analyzers.Idempotency
             var keyNames = new HashSet<string>(StringComparer.Ordinal);
             foreach (var name in DefaultKeyNames)
                 keyNames.Add(Normalize(name));
-            foreach (var name in GuardOptions.GetList(options, tree, id, KeyNamesOption))
+            foreach (var name in GuardOptions.GetList(options, tree, id, GuardOptionCatalog.IdempotencyKeyNames))
             {
                 var normalized = Normalize(name);
                 if (normalized.Length > 0)
                     keyNames.Add(normalized);
             }
-            var segments = GuardOptions.GetList(options, tree, id, OrderPathSegmentsOption);
+            var segments = GuardOptions.GetList(options, tree, id, GuardOptionCatalog.OrderPathSegments);
             var prefixes = new HashSet<string>(Resubmissions.DefaultPrefixes, StringComparer.Ordinal);
-            foreach (var prefix in GuardOptions.GetList(options, tree, id, Resubmissions.PrefixesOption))
+            foreach (var prefix in GuardOptions.GetList(options, tree, id, GuardOptionCatalog.ResubmissionPrefixes))
                 prefixes.Add(prefix.ToLowerInvariant());
             return new NonIdempotentRetrySettings(
-                new MethodNameList(GuardOptions.GetList(options, tree, id, NonIdempotentMethodsOption)),
-                new MethodNameList(GuardOptions.GetList(options, tree, id, IdempotentMethodsOption)),
-                new MethodNameList(GuardOptions.GetList(options, tree, id, RetryRegions.RetryWrappersOption)),
+                new MethodNameList(GuardOptions.GetList(options, tree, id, GuardOptionCatalog.NonIdempotentMethods)),
+                new MethodNameList(GuardOptions.GetList(options, tree, id, GuardOptionCatalog.IdempotentMethods)),
+                new MethodNameList(GuardOptions.GetList(options, tree, id, GuardOptionCatalog.RetryWrappers)),
                 keyNames,
                 segments.IsEmpty ? DefaultOrderPathSegments : segments,
                 prefixes);

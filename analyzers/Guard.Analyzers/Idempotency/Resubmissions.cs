@@ -14,8 +14,6 @@ namespace Guard.Analyzers.Idempotency
     /// </summary>
     internal static class Resubmissions
     {
-        public const string PrefixesOption = "resubmission_prefixes";
-
         public static readonly string[] DefaultPrefixes = { "retry", "resubmit", "replay", "recover", "reprocess", "resend", "requeue", "redo" };
 
         private static readonly HashSet<string> FailedWords = new HashSet<string>(StringComparer.Ordinal)

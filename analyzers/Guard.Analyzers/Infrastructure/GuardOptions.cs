@@ -6,13 +6,21 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace Guard.Analyzers.Infrastructure
 {
     /// <summary>
-    /// Reads Guard's .editorconfig options: <c>guard.GRDnnn.name</c> wins over <c>guard.name</c>.
+    /// Reads Guard's .editorconfig options: <c>guard.GRDnnn.name</c> wins over <c>guard.name</c>. Callers pass a
+    /// <see cref="GuardOption"/> of <see cref="GuardOptionCatalog"/>, where each option is declared once.
     /// </summary>
     internal static class GuardOptions
     {
+        public static ImmutableArray<string> GetList(AnalyzerOptions options, SyntaxTree tree, string ruleId, GuardOption option) =>
+            GetList(options, tree, ruleId, option.Name);
+
+        /// <summary>A positive number, or the option's declared default.</summary>
+        public static int GetInt(AnalyzerOptions options, SyntaxTree tree, string ruleId, GuardOption option) =>
+            GetInt(options, tree, ruleId, option.Name, option.DefaultNumber);
+
         private static readonly char[] ListSeparators = { ',', ';', '|' };
 
-        public static string? GetString(AnalyzerOptions options, SyntaxTree tree, string ruleId, string name)
+        private static string? GetString(AnalyzerOptions options, SyntaxTree tree, string ruleId, string name)
         {
             var config = options.AnalyzerConfigOptionsProvider.GetOptions(tree);
             if (config.TryGetValue("guard." + ruleId + "." + name, out var value) && !string.IsNullOrWhiteSpace(value))
@@ -23,7 +31,7 @@ namespace Guard.Analyzers.Infrastructure
         }
 
         /// <summary>A comma-separated list (a `;` would start an .editorconfig comment); empty when unset.</summary>
-        public static ImmutableArray<string> GetList(AnalyzerOptions options, SyntaxTree tree, string ruleId, string name)
+        private static ImmutableArray<string> GetList(AnalyzerOptions options, SyntaxTree tree, string ruleId, string name)
         {
             var value = GetString(options, tree, ruleId, name);
             if (value is null)
@@ -38,7 +46,7 @@ namespace Guard.Analyzers.Infrastructure
             return builder.ToImmutable();
         }
 
-        public static int GetInt(AnalyzerOptions options, SyntaxTree tree, string ruleId, string name, int defaultValue)
+        private static int GetInt(AnalyzerOptions options, SyntaxTree tree, string ruleId, string name, int defaultValue)
         {
             var value = GetString(options, tree, ruleId, name);
             return value != null && int.TryParse(value, out var parsed) && parsed > 0 ? parsed : defaultValue;

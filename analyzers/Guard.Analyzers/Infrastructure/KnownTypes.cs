@@ -2,7 +2,12 @@ using Microsoft.CodeAnalysis;
 
 namespace Guard.Analyzers.Infrastructure
 {
-    /// <summary>Types Guard's rules ask about, resolved once per compilation. Any may be null when not referenced.</summary>
+    /// <summary>
+    /// Types Guard's rules and fixes ask about, resolved once per compilation (through
+    /// <see cref="GuardCompilationContext.For"/>). Any may be null when not referenced. A type more than one rule or fix
+    /// asks about is named here and nowhere else; the rule-specific views (CacheTypes, RepetitionTypes, StreamTypes,
+    /// ApiClientTypes) read the shared ones from here and resolve only what no other rule needs.
+    /// </summary>
     internal sealed class KnownTypes
     {
         public KnownTypes(Compilation compilation)
@@ -33,6 +38,9 @@ namespace Guard.Analyzers.Infrastructure
             CacheExtensions = compilation.GetTypeByMetadataName("Microsoft.Extensions.Caching.Memory.CacheExtensions");
             CacheEntryExtensions = compilation.GetTypeByMetadataName("Microsoft.Extensions.Caching.Memory.CacheEntryExtensions");
             MemoryCacheEntryOptions = compilation.GetTypeByMetadataName("Microsoft.Extensions.Caching.Memory.MemoryCacheEntryOptions");
+            HttpClientFactory = compilation.GetTypeByMetadataName("System.Net.Http.IHttpClientFactory");
+            CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
+            List = compilation.GetTypeByMetadataName("System.Collections.Generic.List`1");
         }
 
         public INamedTypeSymbol? HttpClient { get; }
@@ -61,6 +69,9 @@ namespace Guard.Analyzers.Infrastructure
         public INamedTypeSymbol? CacheExtensions { get; }
         public INamedTypeSymbol? CacheEntryExtensions { get; }
         public INamedTypeSymbol? MemoryCacheEntryOptions { get; }
+        public INamedTypeSymbol? HttpClientFactory { get; }
+        public INamedTypeSymbol? CancellationToken { get; }
+        public INamedTypeSymbol? List { get; }
 
         public bool HasPolly => ResiliencePipeline != null || SyncPolicy != null || AsyncPolicy != null;
 

@@ -4,7 +4,11 @@ using Microsoft.CodeAnalysis.Operations;
 
 namespace Guard.Analyzers.Infrastructure
 {
-    /// <summary>Small walks over an operation tree, all bounded by one method body.</summary>
+    /// <summary>
+    /// The operation toolkit every rule uses: small walks over an operation tree, all bounded by one method body, and
+    /// the one way to look through conversions. (C# never produces <see cref="IParenthesizedOperation"/>, only VB does;
+    /// <see cref="Unwrap"/> still steps over it so that the helpers read the same for either.)
+    /// </summary>
     internal static class OperationTree
     {
         /// <summary>The top of the tree: the method, accessor or initializer body the operation belongs to.</summary>
@@ -16,6 +20,7 @@ namespace Guard.Analyzers.Infrastructure
             return current;
         }
 
+        /// <summary>The value under any conversions (implicit or explicit) and parentheses.</summary>
         public static IOperation Unwrap(IOperation operation)
         {
             while (true)
@@ -31,6 +36,29 @@ namespace Guard.Analyzers.Infrastructure
                     default:
                         return operation;
                 }
+            }
+        }
+
+        /// <summary>The value under any conversions; null stays null.</summary>
+        public static IOperation? StripConversions(IOperation? operation)
+        {
+            while (operation is IConversionOperation conversion)
+                operation = conversion.Operand;
+            return operation;
+        }
+
+        /// <summary>
+        /// <see cref="StripConversions"/> that also looks through delegate creations: for an argument that may be a
+        /// lambda converted to a delegate type (<c>ContinueWith(t =&gt; ...)</c>), the lambda itself.
+        /// </summary>
+        public static IOperation UnwrapDelegate(IOperation operation)
+        {
+            while (true)
+            {
+                operation = StripConversions(operation)!;
+                if (operation is not IDelegateCreationOperation creation)
+                    return operation;
+                operation = creation.Target;
             }
         }
 

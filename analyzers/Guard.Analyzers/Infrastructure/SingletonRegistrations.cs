@@ -31,7 +31,7 @@ namespace Guard.Analyzers.Infrastructure
                 Add(typeArgument);
             foreach (var argument in invocation.Arguments)
             {
-                var value = MemoryCacheFacts.Unwrap(argument.Value);
+                var value = OperationTree.Unwrap(argument.Value);
                 if (value is IDelegateCreationOperation delegateCreation)
                     value = delegateCreation.Target;
                 switch (value)
@@ -45,7 +45,7 @@ namespace Guard.Analyzers.Infrastructure
                     case IAnonymousFunctionOperation lambda:
                         foreach (var returned in lambda.Body.Descendants())
                         {
-                            if (returned is IReturnOperation { ReturnedValue: { } result } && MemoryCacheFacts.Unwrap(result) is IObjectCreationOperation made)
+                            if (returned is IReturnOperation { ReturnedValue: { } result } && OperationTree.Unwrap(result) is IObjectCreationOperation made)
                                 Add(made.Type);
                         }
                         break;

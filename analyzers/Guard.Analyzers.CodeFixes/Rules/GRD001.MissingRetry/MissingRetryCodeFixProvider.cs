@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Guard.Analyzers.CodeFixes.Editing;
 using Guard.Analyzers.Http;
+using Guard.Analyzers.Infrastructure;
 using Guard.Analyzers.Rules.GRD001;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -277,8 +278,9 @@ namespace Guard.Analyzers.CodeFixes.Rules.GRD001
             public static Plan? Create(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
             {
                 var compilation = model.Compilation;
-                var pipelineType = compilation.GetTypeByMetadataName("Polly.ResiliencePipeline");
-                var tokenType = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
+                var known = GuardCompilationContext.For(compilation).Types;
+                var pipelineType = known.ResiliencePipeline;
+                var tokenType = known.CancellationToken;
                 if (pipelineType is null || tokenType is null ||
                     compilation.GetTypeByMetadataName("Polly.ResiliencePipelineBuilder") is null ||
                     compilation.GetTypeByMetadataName("Polly.Retry.RetryStrategyOptions") is null ||

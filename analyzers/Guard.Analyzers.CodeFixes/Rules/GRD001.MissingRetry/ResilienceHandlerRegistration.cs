@@ -51,7 +51,7 @@ namespace Guard.Analyzers.CodeFixes.Rules.GRD001
         {
             var compilation = model.Compilation;
             var extensions = compilation.GetTypeByMetadataName(ExtensionsType);
-            var httpClient = compilation.GetTypeByMetadataName("System.Net.Http.HttpClient");
+            var httpClient = GuardCompilationContext.For(compilation).Types.HttpClient;
             if (extensions is null || httpClient is null || extensions.GetMembers(HandlerMethod).IsEmpty)
                 return null;
             if (model.GetOperation(call, cancellationToken) is not IInvocationOperation operation)
@@ -139,8 +139,7 @@ namespace Guard.Analyzers.CodeFixes.Rules.GRD001
             var receiver = operation.Instance;
             if (receiver is null && operation.TargetMethod.IsExtensionMethod && operation.Arguments.Length > 0)
                 receiver = operation.Arguments[0].Value;
-            while (receiver is IConversionOperation conversion)
-                receiver = conversion.Operand;
+            receiver = OperationTree.StripConversions(receiver);
             return receiver;
         }
 
@@ -197,8 +196,7 @@ namespace Guard.Analyzers.CodeFixes.Rules.GRD001
                 local.Local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) is VariableDeclaratorSyntax { Initializer.Value: { } value })
             {
                 receiver = model.GetOperation(value, cancellationToken) ?? receiver;
-                while (receiver is IConversionOperation conversion)
-                    receiver = conversion.Operand;
+                receiver = OperationTree.Unwrap(receiver);
             }
             if (receiver is IInvocationOperation { TargetMethod.Name: "CreateClient" } create &&
                 create.TargetMethod.ContainingType?.Name is "IHttpClientFactory" or "HttpClientFactoryExtensions" &&
@@ -213,7 +211,7 @@ namespace Guard.Analyzers.CodeFixes.Rules.GRD001
         /// </summary>
         private static bool AllUsesSafe(INamedTypeSymbol type, INamedTypeSymbol httpClient, Compilation compilation, Microsoft.CodeAnalysis.Diagnostics.AnalyzerOptions options, CancellationToken cancellationToken)
         {
-            var types = new KnownTypes(compilation);
+            var types = GuardCompilationContext.For(compilation).Types;
             var markers = MarkerAttributes.Of(compilation);
             foreach (var reference in type.DeclaringSyntaxReferences)
             {

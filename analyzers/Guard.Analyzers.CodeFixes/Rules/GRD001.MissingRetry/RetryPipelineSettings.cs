@@ -29,10 +29,10 @@ namespace Guard.Analyzers.CodeFixes.Rules.GRD001
         public int TotalTimeoutSeconds { get; }
 
         public static RetryPipelineSettings Read(AnalyzerOptions options, SyntaxTree tree) => new RetryPipelineSettings(
-            GuardOptions.GetInt(options, tree, RuleId, "retry_attempts", 3),
-            GuardOptions.GetInt(options, tree, RuleId, "retry_base_delay_ms", 1000),
-            GuardOptions.GetInt(options, tree, RuleId, "retry_after_max_seconds", 20),
-            GuardOptions.GetInt(options, tree, RuleId, "attempt_timeout_seconds", 10),
-            GuardOptions.GetInt(options, tree, RuleId, "total_timeout_seconds", 30));
+            GuardOptions.GetInt(options, tree, RuleId, GuardOptionCatalog.RetryAttempts),
+            GuardOptions.GetInt(options, tree, RuleId, GuardOptionCatalog.RetryBaseDelayMs),
+            GuardOptions.GetInt(options, tree, RuleId, GuardOptionCatalog.RetryAfterMaxSeconds),
+            GuardOptions.GetInt(options, tree, RuleId, GuardOptionCatalog.AttemptTimeoutSeconds),
+            GuardOptions.GetInt(options, tree, RuleId, GuardOptionCatalog.TotalTimeoutSeconds));
     }
 }

@@ -24,8 +24,6 @@ namespace Guard.Analyzers.CodeFixes.Rules.GRD002
     [Shared]
     public sealed class UnboundedCacheCodeFixProvider : CodeFixProvider
     {
-        public const string DefaultSizeLimitOption = "default_size_limit";
-        public const int DefaultSizeLimit = 1024;
         private const string EquivalenceKey = "GRD002.AddSizeLimit";
 
         public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(GuardDescriptors.UnboundedCacheId);
@@ -56,7 +54,7 @@ namespace Guard.Analyzers.CodeFixes.Rules.GRD002
             diagnostic.Properties.ContainsKey(UnboundedCacheAnalyzer.FixableProperty) && diagnostic.AdditionalLocations.Count > 0;
 
         private static int SizeLimit(Document document, SyntaxTree tree) =>
-            GuardOptions.GetInt(document.Project.AnalyzerOptions, tree, GuardDescriptors.UnboundedCacheId, DefaultSizeLimitOption, DefaultSizeLimit);
+            GuardOptions.GetInt(document.Project.AnalyzerOptions, tree, GuardDescriptors.UnboundedCacheId, GuardOptionCatalog.DefaultSizeLimit);
 
         private static async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
         {

@@ -186,8 +186,9 @@ namespace Guard.Analyzers.CodeFixes.Rules.GRD003
             public static Plan? Create(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
             {
                 var compilation = model.Compilation;
-                var limiterType = compilation.GetTypeByMetadataName("System.Threading.RateLimiting.RateLimiter");
-                var tokenType = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
+                var known = GuardCompilationContext.For(compilation).Types;
+                var limiterType = known.RateLimiter;
+                var tokenType = known.CancellationToken;
                 if (limiterType is null || tokenType is null || diagnostic.AdditionalLocations.Count != 1 ||
                     compilation.GetTypeByMetadataName("System.Threading.RateLimiting.TokenBucketRateLimiter") is null ||
                     !CodeFixSupport.SupportsUsingDeclarations(root.SyntaxTree))

@@ -21,8 +21,6 @@ namespace Guard.Analyzers.CodeFixes.Rules.GRD005
     [Shared]
     public sealed class MemoryCacheEntryWithoutSizeCodeFixProvider : CodeFixProvider
     {
-        public const string DefaultEntrySizeOption = "default_entry_size";
-        public const int DefaultEntrySize = 1;
         private const string EquivalenceKey = "GRD005.AddSize";
 
         public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(GuardDescriptors.MemoryCacheEntryWithoutSizeId);
@@ -32,7 +30,7 @@ namespace Guard.Analyzers.CodeFixes.Rules.GRD005
 
         /// <summary>The Size given to entries, by this fix and by GRD002's: <c>guard.GRD005.default_entry_size</c>.</summary>
         internal static int EntrySize(AnalyzerOptions options, SyntaxTree tree) =>
-            GuardOptions.GetInt(options, tree, GuardDescriptors.MemoryCacheEntryWithoutSizeId, DefaultEntrySizeOption, DefaultEntrySize);
+            GuardOptions.GetInt(options, tree, GuardDescriptors.MemoryCacheEntryWithoutSizeId, GuardOptionCatalog.DefaultEntrySize);
 
         public override async Task RegisterCodeFixesAsync(CodeFixContext context)
         {

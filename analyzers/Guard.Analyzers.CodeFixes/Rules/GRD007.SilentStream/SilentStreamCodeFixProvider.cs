@@ -31,8 +31,6 @@ namespace Guard.Analyzers.CodeFixes.Rules.GRD007
     public sealed class SilentStreamCodeFixProvider : CodeFixProvider
     {
         public const string EquivalenceKey = "GRD007.KeepAliveTimeout";
-        public const string KeepAliveTimeoutOption = "keep_alive_timeout_seconds";
-        public const int DefaultKeepAliveTimeoutSeconds = 10;
 
         public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(GuardDescriptors.SilentStreamId);
 
@@ -58,7 +56,7 @@ namespace Guard.Analyzers.CodeFixes.Rules.GRD007
         }
 
         private static int Seconds(Document document, SyntaxTree tree) =>
-            GuardOptions.GetInt(document.Project.AnalyzerOptions, tree, GuardDescriptors.SilentStreamId, KeepAliveTimeoutOption, DefaultKeepAliveTimeoutSeconds);
+            GuardOptions.GetInt(document.Project.AnalyzerOptions, tree, GuardDescriptors.SilentStreamId, GuardOptionCatalog.KeepAliveTimeoutSeconds);
 
         /// <summary>The whitespace the statement's line starts with (not the comments above it).</summary>
         private static SyntaxTriviaList IndentationOf(StatementSyntax statement)

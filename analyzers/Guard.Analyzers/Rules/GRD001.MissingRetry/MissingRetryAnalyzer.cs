@@ -77,8 +77,8 @@ namespace Guard.Analyzers.Rules.GRD001
         {
             public TreeOptions(AnalyzerOptions options, SyntaxTree tree)
             {
-                OutboundMethods = new MethodNameList(GuardOptions.GetList(options, tree, GuardDescriptors.MissingRetryId, OutboundCalls.OptionName));
-                RetryWrappers = new MethodNameList(GuardOptions.GetList(options, tree, GuardDescriptors.MissingRetryId, RetryRegions.RetryWrappersOption));
+                OutboundMethods = new MethodNameList(GuardOptions.GetList(options, tree, GuardDescriptors.MissingRetryId, GuardOptionCatalog.OutboundMethods));
+                RetryWrappers = new MethodNameList(GuardOptions.GetList(options, tree, GuardDescriptors.MissingRetryId, GuardOptionCatalog.RetryWrappers));
             }
 
             public MethodNameList OutboundMethods { get; }

@@ -36,8 +36,7 @@ namespace Guard.Analyzers.Rules.GRD003
 
         public static int? CountOf(IOperation? collection, RepetitionTypes types)
         {
-            while (collection is IConversionOperation conversion)
-                collection = conversion.Operand;
+            collection = OperationTree.StripConversions(collection);
             switch (collection)
             {
                 case null:

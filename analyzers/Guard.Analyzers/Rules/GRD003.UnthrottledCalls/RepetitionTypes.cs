@@ -1,24 +1,26 @@
+using Guard.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 
 namespace Guard.Analyzers.Rules.GRD003
 {
-    /// <summary>Types that make a call repeat or pace it, resolved once per compilation (any may be null).</summary>
+    /// <summary>Types that make a call repeat or pace it, resolved once per compilation (any may be null); the ones other rules share come from <see cref="KnownTypes"/>.</summary>
     internal sealed class RepetitionTypes
     {
         public RepetitionTypes(Compilation compilation)
         {
-            Parallel = compilation.GetTypeByMetadataName("System.Threading.Tasks.Parallel");
+            var known = GuardCompilationContext.For(compilation).Types;
+            Parallel = known.Parallel;
             ParallelOptions = compilation.GetTypeByMetadataName("System.Threading.Tasks.ParallelOptions");
-            Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
+            Task = known.Task;
             TaskFactory = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskFactory");
             TaskFactoryOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskFactory`1");
-            Enumerable = compilation.GetTypeByMetadataName("System.Linq.Enumerable");
-            List = compilation.GetTypeByMetadataName("System.Collections.Generic.List`1");
+            Enumerable = known.Enumerable;
+            List = known.List;
             Array = compilation.GetSpecialType(SpecialType.System_Array);
-            Thread = compilation.GetTypeByMetadataName("System.Threading.Thread");
-            SemaphoreSlim = compilation.GetTypeByMetadataName("System.Threading.SemaphoreSlim");
+            Thread = known.Thread;
+            SemaphoreSlim = known.SemaphoreSlim;
             PeriodicTimer = compilation.GetTypeByMetadataName("System.Threading.PeriodicTimer");
-            RateLimiter = compilation.GetTypeByMetadataName("System.Threading.RateLimiting.RateLimiter");
+            RateLimiter = known.RateLimiter;
             PartitionedRateLimiter = compilation.GetTypeByMetadataName("System.Threading.RateLimiting.PartitionedRateLimiter`1");
         }
 

@@ -44,9 +44,6 @@ namespace Guard.Analyzers.Rules.GRD003
     /// </summary>
     internal static class Repetitions
     {
-        public const string MaxConstantIterationsOption = "max_constant_iterations";
-        public const int DefaultMaxConstantIterations = 3;
-
         public static Repetition Find(IInvocationOperation call, GuardCompilationContext guard, RepetitionTypes types, MethodNameList retryWrappers,
             MethodNameList throttleMethods, int maxConstantIterations)
         {
@@ -263,8 +260,7 @@ namespace Guard.Analyzers.Rules.GRD003
                 if (argument.Parameter is null || !KnownTypes.Same(argument.Parameter.Type, types.ParallelOptions))
                     continue;
                 var value = argument.Value;
-                while (value is IConversionOperation conversion)
-                    value = conversion.Operand;
+                value = OperationTree.StripConversions(value);
                 switch (value)
                 {
                     case IObjectCreationOperation creation:

@@ -12,8 +12,6 @@ namespace Guard.Analyzers.Rules.GRD003
     /// </summary>
     internal static class Throttles
     {
-        public const string ThrottleMethodsOption = "throttle_methods";
-
         /// <param name="unknownPipelinesMayThrottle">
         /// True when the compilation builds rate limiters into Polly pipelines somewhere: a pipeline Guard cannot
         /// read (injected, from a registry) may then be one of them.

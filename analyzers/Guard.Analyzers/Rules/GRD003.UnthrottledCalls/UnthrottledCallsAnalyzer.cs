@@ -106,10 +106,10 @@ namespace Guard.Analyzers.Rules.GRD003
             public TreeOptions(AnalyzerOptions options, SyntaxTree tree)
             {
                 var id = GuardDescriptors.UnthrottledCallsId;
-                OutboundMethods = new MethodNameList(GuardOptions.GetList(options, tree, id, OutboundCalls.OptionName));
-                RetryWrappers = new MethodNameList(GuardOptions.GetList(options, tree, id, RetryRegions.RetryWrappersOption));
-                ThrottleMethods = new MethodNameList(GuardOptions.GetList(options, tree, id, Throttles.ThrottleMethodsOption));
-                MaxConstantIterations = GuardOptions.GetInt(options, tree, id, Repetitions.MaxConstantIterationsOption, Repetitions.DefaultMaxConstantIterations);
+                OutboundMethods = new MethodNameList(GuardOptions.GetList(options, tree, id, GuardOptionCatalog.OutboundMethods));
+                RetryWrappers = new MethodNameList(GuardOptions.GetList(options, tree, id, GuardOptionCatalog.RetryWrappers));
+                ThrottleMethods = new MethodNameList(GuardOptions.GetList(options, tree, id, GuardOptionCatalog.ThrottleMethods));
+                MaxConstantIterations = GuardOptions.GetInt(options, tree, id, GuardOptionCatalog.MaxConstantIterations);
             }
 
             public MethodNameList OutboundMethods { get; }

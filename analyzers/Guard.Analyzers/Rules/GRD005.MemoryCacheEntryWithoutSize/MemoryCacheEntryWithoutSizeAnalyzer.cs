@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using Guard.Analyzers.Caching;
+using Guard.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -92,7 +93,7 @@ namespace Guard.Analyzers.Rules.GRD005
             public void OnFieldInitializer(OperationAnalysisContext context)
             {
                 var initializer = (IFieldInitializerOperation)context.Operation;
-                var value = MemoryCacheFacts.Unwrap(initializer.Value);
+                var value = OperationTree.Unwrap(initializer.Value);
                 if (value is IObjectCreationOperation || value.ConstantValue.HasValue || value is IDefaultValueOperation)
                     return; // a creation is analyzed on its own; null is no cache at all
                 foreach (var field in initializer.InitializedFields)

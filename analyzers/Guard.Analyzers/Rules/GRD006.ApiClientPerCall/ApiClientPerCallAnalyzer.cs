@@ -48,7 +48,7 @@ namespace Guard.Analyzers.Rules.GRD006
             {
                 var tree = creation.Syntax.SyntaxTree;
                 if (!listedByTree.TryGetValue(tree, out var listed))
-                    listed = listedByTree.GetOrAdd(tree, GuardOptions.GetList(context.Options, tree, GuardDescriptors.ApiClientPerCallId, ApiClientTypes.ClientTypesOption));
+                    listed = listedByTree.GetOrAdd(tree, GuardOptions.GetList(context.Options, tree, GuardDescriptors.ApiClientPerCallId, GuardOptionCatalog.ClientTypes));
                 if (!types.IsSdkClient(type, listed))
                     return;
             }
@@ -75,7 +75,7 @@ namespace Guard.Analyzers.Rules.GRD006
         {
             foreach (var argument in creation.Arguments)
             {
-                var value = Unwrap(argument.Value);
+                var value = OperationTree.Unwrap(argument.Value);
                 if (!types.IsConnectionSource(value.Type))
                     continue;
                 if (value is IObjectCreationOperation || value is IDefaultValueOperation || value is ILiteralOperation)
@@ -98,15 +98,6 @@ namespace Guard.Analyzers.Rules.GRD006
                     return false;
             }
             return true;
-        }
-
-        internal static IOperation Unwrap(IOperation operation)
-        {
-            while (operation is IConversionOperation conversion)
-                operation = conversion.Operand;
-            while (operation is IParenthesizedOperation parenthesized)
-                operation = parenthesized.Operand;
-            return operation;
         }
     }
 }

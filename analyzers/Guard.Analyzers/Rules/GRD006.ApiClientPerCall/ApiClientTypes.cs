@@ -17,8 +17,6 @@ namespace Guard.Analyzers.Rules.GRD006
     /// </summary>
     internal sealed class ApiClientTypes
     {
-        public const string ClientTypesOption = "client_types";
-
         private static readonly string[] KnownClientBases =
         {
             "CryptoExchange.Net.Clients.BaseRestClient",
@@ -30,10 +28,11 @@ namespace Guard.Analyzers.Rules.GRD006
 
         public ApiClientTypes(Compilation compilation)
         {
-            HttpClient = compilation.GetTypeByMetadataName("System.Net.Http.HttpClient");
-            HttpMessageInvoker = compilation.GetTypeByMetadataName("System.Net.Http.HttpMessageInvoker");
-            HttpMessageHandler = compilation.GetTypeByMetadataName("System.Net.Http.HttpMessageHandler");
-            HttpClientFactory = compilation.GetTypeByMetadataName("System.Net.Http.IHttpClientFactory");
+            var known = GuardCompilationContext.For(compilation).Types;
+            HttpClient = known.HttpClient;
+            HttpMessageInvoker = known.HttpMessageInvoker;
+            HttpMessageHandler = known.HttpMessageHandler;
+            HttpClientFactory = known.HttpClientFactory;
             var bases = ImmutableArray.CreateBuilder<INamedTypeSymbol>();
             foreach (var name in KnownClientBases)
             {

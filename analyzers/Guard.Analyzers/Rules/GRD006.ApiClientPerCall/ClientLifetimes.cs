@@ -66,7 +66,7 @@ namespace Guard.Analyzers.Rules.GRD006
             var hoistable = isPlainHttpClient && group != null && group.Declarations.Length == 1 && group.Declarations[0].Declarators.Length == 1 &&
                             (group.Parent is IBlockOperation || group.Parent is IUsingDeclarationOperation { Parent: IBlockOperation }) &&
                             IsStaticallyKnown(creation);
-            var root = Root(creation);
+            var root = OperationTree.Root(creation);
             var calls = 0;
             foreach (var operation in root.Descendants())
             {
@@ -118,13 +118,6 @@ namespace Guard.Analyzers.Rules.GRD006
         }
 
         private static bool IsDispose(string name) => name is "Dispose" or "DisposeAsync";
-
-        private static IOperation Root(IOperation operation)
-        {
-            while (operation.Parent != null)
-                operation = operation.Parent;
-            return operation;
-        }
 
         /// <summary>The reference is inside a lambda or local function that does not also contain the creation.</summary>
         private static bool InOtherFunction(IOperation reference, IOperation creation, out bool lambdaOnly)

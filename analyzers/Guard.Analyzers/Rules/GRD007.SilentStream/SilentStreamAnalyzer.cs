@@ -96,7 +96,7 @@ namespace Guard.Analyzers.Rules.GRD007
         private static ReceiveKind Classify(IInvocationOperation invocation, StreamTypes types)
         {
             var method = invocation.TargetMethod;
-            var receiver = invocation.Instance is null ? null : ApiClientPerCallAnalyzer.Unwrap(invocation.Instance);
+            var receiver = invocation.Instance is null ? null : OperationTree.Unwrap(invocation.Instance);
             if (receiver is null)
                 return ReceiveKind.None;
             if (method.Name == "ReceiveAsync")
@@ -240,7 +240,7 @@ namespace Guard.Analyzers.Rules.GRD007
                     continue;
                 if (argument.ArgumentKind == ArgumentKind.DefaultValue)
                     return false;
-                var token = ApiClientPerCallAnalyzer.Unwrap(argument.Value);
+                var token = OperationTree.Unwrap(argument.Value);
                 tokenFromCaller = token is IParameterReferenceOperation or IPropertyReferenceOperation { Property.Name: "Token" };
                 return !IsWithoutDeadline(token, types);
             }
@@ -314,7 +314,7 @@ namespace Guard.Analyzers.Rules.GRD007
         /// </summary>
         private static bool KeepAliveFixable(IInvocationOperation invocation, StreamTypes types)
         {
-            if (invocation.Instance is null || ApiClientPerCallAnalyzer.Unwrap(invocation.Instance) is not ILocalReferenceOperation { Local: var local } ||
+            if (invocation.Instance is null || OperationTree.Unwrap(invocation.Instance) is not ILocalReferenceOperation { Local: var local } ||
                 !KnownTypes.Same(local.Type, types.ClientWebSocket) || local.DeclaringSyntaxReferences.Length != 1)
                 return false;
             if (local.DeclaringSyntaxReferences[0].GetSyntax() is not VariableDeclaratorSyntax { Initializer.Value: ObjectCreationExpressionSyntax or ImplicitObjectCreationExpressionSyntax } declarator ||
@@ -357,9 +357,9 @@ namespace Guard.Analyzers.Rules.GRD007
             {
                 var assignment = (ISimpleAssignmentOperation)context.Operation;
                 if (assignment.Target is not IPropertyReferenceOperation { Property.Name: "Timeout" } target ||
-                    !KnownTypes.IsOrDerivesFrom(target.Property.ContainingType, _types.HttpClient) || !IsInfinite(ApiClientPerCallAnalyzer.Unwrap(assignment.Value)))
+                    !KnownTypes.IsOrDerivesFrom(target.Property.ContainingType, _types.HttpClient) || !IsInfinite(OperationTree.Unwrap(assignment.Value)))
                     return;
-                var instance = target.Instance is null ? null : ApiClientPerCallAnalyzer.Unwrap(target.Instance);
+                var instance = target.Instance is null ? null : OperationTree.Unwrap(target.Instance);
                 if (instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver })
                 {
                     // new HttpClient { Timeout = Timeout.InfiniteTimeSpan }: where the new client goes.
@@ -399,12 +399,12 @@ namespace Guard.Analyzers.Rules.GRD007
                 var invocation = (IInvocationOperation)context.Operation;
                 if (!OutboundCalls.IsCandidateName(invocation.TargetMethod.Name, default) || !OutboundCalls.IsOutbound(invocation, _known, default))
                     return;
-                if (OutboundCalls.GetClientOperation(invocation) is not { } client || MemberOf(ApiClientPerCallAnalyzer.Unwrap(client)) is not { } symbol)
+                if (OutboundCalls.GetClientOperation(invocation) is not { } client || MemberOf(OperationTree.Unwrap(client)) is not { } symbol)
                     return;
                 foreach (var argument in invocation.Arguments)
                 {
                     if (KnownTypes.Same(argument.Parameter?.Type, _types.CancellationToken) &&
-                        argument.ArgumentKind != ArgumentKind.DefaultValue && !IsNoToken(ApiClientPerCallAnalyzer.Unwrap(argument.Value), _types))
+                        argument.ArgumentKind != ArgumentKind.DefaultValue && !IsNoToken(OperationTree.Unwrap(argument.Value), _types))
                         return;
                 }
                 _calls.Add((symbol, invocation));

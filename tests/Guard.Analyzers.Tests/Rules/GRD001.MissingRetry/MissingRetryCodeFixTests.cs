@@ -482,6 +482,81 @@ public class MissingRetryCodeFixTests
         }
         """);
 
+    // "Must not be sent twice" has one definition (RetrySafety), shared with GRD004: a method the user declares
+    // non-idempotent, in .editorconfig or with [NonIdempotent], is never wrapped in a retry, one at a time or by FixAll.
+    [Fact]
+    public Task Offers_no_fix_for_a_call_declared_non_idempotent_in_editorconfig() => Fix.VerifyNoFixAsync(Sources.Exchange + """
+        class Desk
+        {
+            public Task Relay(string symbol) => Task.CompletedTask;
+        }
+        class C
+        {
+            async Task M(Desk desk)
+            {
+                await [|desk.Relay("BTC")|];
+            }
+        }
+        """, editorConfig: "guard.outbound_methods = Desk.Relay\nguard.GRD004.non_idempotent_methods = Desk.Relay");
+
+    [Fact]
+    public Task FixAll_leaves_a_call_declared_non_idempotent_in_editorconfig() => Fix.VerifyFixAllAsync(Sources.Exchange + """
+        class Desk
+        {
+            public Task Relay(string symbol) => Task.CompletedTask;
+        }
+        class C
+        {
+            private static readonly ResiliencePipeline s_retryPipeline = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions()).Build();
+
+            async Task M(Exchange exchange, Desk desk)
+            {
+                await [|exchange.CancelAllAsync("BTC")|];
+                await [|desk.Relay("BTC")|];
+            }
+        }
+        """, Sources.Exchange + """
+        class Desk
+        {
+            public Task Relay(string symbol) => Task.CompletedTask;
+        }
+        class C
+        {
+            private static readonly ResiliencePipeline s_retryPipeline = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions()).Build();
+
+            async Task M(Exchange exchange, Desk desk)
+            {
+                await s_retryPipeline.ExecuteAsync(async ct => await exchange.CancelAllAsync("BTC"));
+                await [|desk.Relay("BTC")|];
+            }
+        }
+        """, editorConfig: "guard.outbound_methods = Exchange.CancelAllAsync, Desk.Relay\nguard.GRD004.non_idempotent_methods = Desk.Relay");
+
+    [Fact]
+    public Task FixAll_leaves_a_call_marked_NonIdempotent() => Fix.VerifyFixAllAsync(Sources.Exchange + """
+        class C
+        {
+            private static readonly ResiliencePipeline s_retryPipeline = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions()).Build();
+
+            async Task M(Exchange exchange)
+            {
+                await [|exchange.CancelAllAsync("BTC")|];
+                await [|exchange.Submit("BTC")|];
+            }
+        }
+        """, Sources.Exchange + """
+        class C
+        {
+            private static readonly ResiliencePipeline s_retryPipeline = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions()).Build();
+
+            async Task M(Exchange exchange)
+            {
+                await s_retryPipeline.ExecuteAsync(async ct => await exchange.CancelAllAsync("BTC"));
+                await [|exchange.Submit("BTC")|];
+            }
+        }
+        """, editorConfig: "guard.outbound_methods = Exchange.CancelAllAsync, Exchange.Submit");
+
     [Fact]
     public Task Offers_the_fix_for_a_cancel_by_name() => Fix.VerifyFixAsync(Sources.Exchange + """
         class C

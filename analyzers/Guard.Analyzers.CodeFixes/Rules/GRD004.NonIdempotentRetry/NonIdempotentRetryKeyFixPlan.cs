@@ -176,16 +176,9 @@ namespace Guard.Analyzers.CodeFixes.Rules.GRD004
             return member ?? node.SyntaxTree.GetRoot();
         }
 
-        private static string UniqueName(string baseName, SyntaxNode scope, SemanticModel model, int position)
-        {
-            var used = new HashSet<string>(DeclaredNames(scope, null));
-            foreach (var symbol in model.LookupSymbols(position))
-                used.Add(symbol.Name);
-            var name = baseName;
-            for (var i = 2; used.Contains(name); i++)
-                name = baseName + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return name;
-        }
+        /// <summary>A name visible nowhere at the position and declared nowhere in the member (the shared rule of <see cref="UniqueNames"/>).</summary>
+        private static string UniqueName(string baseName, SyntaxNode scope, SemanticModel model, int position) =>
+            UniqueNames.Pick(model, position, region: null, new[] { baseName }, taken: new HashSet<string>(DeclaredNames(scope, null)));
 
         private static bool CanHoist(string name, LocalDeclarationStatementSyntax statement, SyntaxNode scope, SemanticModel model, int position)
         {

@@ -6,11 +6,12 @@ using System.Linq;
 using System.Reflection;
 using System.Threading;
 using System.Threading.Tasks;
+using Guard.Analyzers.Rules.GRD001;
 using Guard.Analyzers.Tests.Verifiers;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
 using Xunit.Sdk;
@@ -30,7 +31,7 @@ public class FixAllSafetyTests
         .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
         .ToImmutableArray();
 
-    private static readonly ImmutableArray<CodeFixProvider> Fixers = typeof(CodeFixes.MissingRetryCodeFixProvider).Assembly.GetTypes()
+    private static readonly ImmutableArray<CodeFixProvider> Fixers = typeof(Guard.Analyzers.CodeFixes.AssemblyMarker).Assembly.GetTypes()
         .Where(t => !t.IsAbstract && typeof(CodeFixProvider).IsAssignableFrom(t))
         .Select(t => (CodeFixProvider)Activator.CreateInstance(t)!)
         .ToImmutableArray();

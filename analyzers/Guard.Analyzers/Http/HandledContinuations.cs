@@ -1,7 +1,8 @@
+using Guard.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace Guard.Analyzers
+namespace Guard.Analyzers.Http
 {
     /// <summary>
     /// <c>client.GetAsync(url).ContinueWith(t =&gt; { if (t.Exception != null) ... })</c>: a request nobody awaits,
@@ -19,18 +20,11 @@ namespace Guard.Analyzers
                 return false;
             foreach (var argument in continuation.Arguments)
             {
-                if (Unwrap(argument.Value) is IAnonymousFunctionOperation lambda && lambda.Symbol.Parameters.Length > 0 &&
+                if (OperationTree.UnwrapDelegate(argument.Value) is IAnonymousFunctionOperation lambda && lambda.Symbol.Parameters.Length > 0 &&
                     InspectsOutcome(lambda, lambda.Symbol.Parameters[0]))
                     return true;
             }
             return false;
-        }
-
-        private static IOperation Unwrap(IOperation operation)
-        {
-            while (operation is IConversionOperation or IDelegateCreationOperation)
-                operation = operation is IConversionOperation conversion ? conversion.Operand : ((IDelegateCreationOperation)operation).Target;
-            return operation;
         }
 
         private static bool InspectsOutcome(IAnonymousFunctionOperation lambda, IParameterSymbol antecedent)

@@ -1,8 +1,10 @@
 using System;
+using Guard.Analyzers.Idempotency;
+using Guard.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace Guard.Analyzers
+namespace Guard.Analyzers.Http
 {
     internal enum HttpVerb
     {

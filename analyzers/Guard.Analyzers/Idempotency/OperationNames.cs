@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace Guard.Analyzers
+namespace Guard.Analyzers.Idempotency
 {
     /// <summary>What a method name says it does to money or positions when it runs twice.</summary>
     internal enum OperationFamily

@@ -1,7 +1,9 @@
+using Guard.Analyzers.Http;
+using Guard.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace Guard.Analyzers
+namespace Guard.Analyzers.Idempotency
 {
     internal enum RetryVerdict
     {

@@ -4,16 +4,18 @@ using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using Guard.Analyzers.CodeFixes.Editing;
+using Guard.Analyzers.Rules.GRD006;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
-using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
 
-namespace Guard.Analyzers.CodeFixes
+namespace Guard.Analyzers.CodeFixes.Rules.GRD006
 {
     /// <summary>
     /// GRD006 on <c>[using] var client = new HttpClient(...)</c>: the client becomes a

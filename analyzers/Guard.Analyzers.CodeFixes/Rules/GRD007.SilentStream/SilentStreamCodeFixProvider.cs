@@ -4,16 +4,19 @@ using System.Composition;
 using System.Globalization;
 using System.Threading;
 using System.Threading.Tasks;
+using Guard.Analyzers.CodeFixes.Editing;
+using Guard.Analyzers.Infrastructure;
+using Guard.Analyzers.Rules.GRD007;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
-using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
 
-namespace Guard.Analyzers.CodeFixes
+namespace Guard.Analyzers.CodeFixes.Rules.GRD007
 {
     /// <summary>
     /// GRD007 on a receive loop over <c>var ws = new ClientWebSocket()</c> made in the same block and connected
@@ -28,8 +31,6 @@ namespace Guard.Analyzers.CodeFixes
     public sealed class SilentStreamCodeFixProvider : CodeFixProvider
     {
         public const string EquivalenceKey = "GRD007.KeepAliveTimeout";
-        public const string KeepAliveTimeoutOption = "keep_alive_timeout_seconds";
-        public const int DefaultKeepAliveTimeoutSeconds = 10;
 
         public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create(GuardDescriptors.SilentStreamId);
 
@@ -55,7 +56,7 @@ namespace Guard.Analyzers.CodeFixes
         }
 
         private static int Seconds(Document document, SyntaxTree tree) =>
-            GuardOptions.GetInt(document.Project.AnalyzerOptions, tree, GuardDescriptors.SilentStreamId, KeepAliveTimeoutOption, DefaultKeepAliveTimeoutSeconds);
+            GuardOptions.GetInt(document.Project.AnalyzerOptions, tree, GuardDescriptors.SilentStreamId, GuardOptionCatalog.KeepAliveTimeoutSeconds);
 
         /// <summary>The whitespace the statement's line starts with (not the comments above it).</summary>
         private static SyntaxTriviaList IndentationOf(StatementSyntax statement)

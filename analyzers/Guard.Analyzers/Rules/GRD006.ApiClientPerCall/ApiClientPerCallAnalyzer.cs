@@ -1,10 +1,11 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using Guard.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace Guard.Analyzers
+namespace Guard.Analyzers.Rules.GRD006
 {
     /// <summary>
     /// GRD006: an HttpClient, or an SDK client that owns one, created where it is made again and again (in a
@@ -47,7 +48,7 @@ namespace Guard.Analyzers
             {
                 var tree = creation.Syntax.SyntaxTree;
                 if (!listedByTree.TryGetValue(tree, out var listed))
-                    listed = listedByTree.GetOrAdd(tree, GuardOptions.GetList(context.Options, tree, GuardDescriptors.ApiClientPerCallId, ApiClientTypes.ClientTypesOption));
+                    listed = listedByTree.GetOrAdd(tree, GuardOptions.GetList(context.Options, tree, GuardDescriptors.ApiClientPerCallId, GuardOptionCatalog.ClientTypes));
                 if (!types.IsSdkClient(type, listed))
                     return;
             }
@@ -74,7 +75,7 @@ namespace Guard.Analyzers
         {
             foreach (var argument in creation.Arguments)
             {
-                var value = Unwrap(argument.Value);
+                var value = OperationTree.Unwrap(argument.Value);
                 if (!types.IsConnectionSource(value.Type))
                     continue;
                 if (value is IObjectCreationOperation || value is IDefaultValueOperation || value is ILiteralOperation)
@@ -97,15 +98,6 @@ namespace Guard.Analyzers
                     return false;
             }
             return true;
-        }
-
-        internal static IOperation Unwrap(IOperation operation)
-        {
-            while (operation is IConversionOperation conversion)
-                operation = conversion.Operand;
-            while (operation is IParenthesizedOperation parenthesized)
-                operation = parenthesized.Operand;
-            return operation;
         }
     }
 }

@@ -1,10 +1,11 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using Guard.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
-namespace Guard.Analyzers
+namespace Guard.Analyzers.Rules.GRD006
 {
     /// <summary>
     /// GRD006: which types are API clients that own connections. HttpClient itself; SDK clients that create one
@@ -16,8 +17,6 @@ namespace Guard.Analyzers
     /// </summary>
     internal sealed class ApiClientTypes
     {
-        public const string ClientTypesOption = "client_types";
-
         private static readonly string[] KnownClientBases =
         {
             "CryptoExchange.Net.Clients.BaseRestClient",
@@ -29,10 +28,11 @@ namespace Guard.Analyzers
 
         public ApiClientTypes(Compilation compilation)
         {
-            HttpClient = compilation.GetTypeByMetadataName("System.Net.Http.HttpClient");
-            HttpMessageInvoker = compilation.GetTypeByMetadataName("System.Net.Http.HttpMessageInvoker");
-            HttpMessageHandler = compilation.GetTypeByMetadataName("System.Net.Http.HttpMessageHandler");
-            HttpClientFactory = compilation.GetTypeByMetadataName("System.Net.Http.IHttpClientFactory");
+            var known = GuardCompilationContext.For(compilation).Types;
+            HttpClient = known.HttpClient;
+            HttpMessageInvoker = known.HttpMessageInvoker;
+            HttpMessageHandler = known.HttpMessageHandler;
+            HttpClientFactory = known.HttpClientFactory;
             var bases = ImmutableArray.CreateBuilder<INamedTypeSymbol>();
             foreach (var name in KnownClientBases)
             {

@@ -1,8 +1,9 @@
 using System.Collections.Generic;
+using Guard.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace Guard.Analyzers
+namespace Guard.Analyzers.Rules.GRD006
 {
     /// <summary>Whether a created client is dropped when the work is done, and whether it could be shared as it is.</summary>
     internal readonly struct ClientLifetime
@@ -65,7 +66,7 @@ namespace Guard.Analyzers
             var hoistable = isPlainHttpClient && group != null && group.Declarations.Length == 1 && group.Declarations[0].Declarators.Length == 1 &&
                             (group.Parent is IBlockOperation || group.Parent is IUsingDeclarationOperation { Parent: IBlockOperation }) &&
                             IsStaticallyKnown(creation);
-            var root = Root(creation);
+            var root = OperationTree.Root(creation);
             var calls = 0;
             foreach (var operation in root.Descendants())
             {
@@ -117,13 +118,6 @@ namespace Guard.Analyzers
         }
 
         private static bool IsDispose(string name) => name is "Dispose" or "DisposeAsync";
-
-        private static IOperation Root(IOperation operation)
-        {
-            while (operation.Parent != null)
-                operation = operation.Parent;
-            return operation;
-        }
 
         /// <summary>The reference is inside a lambda or local function that does not also contain the creation.</summary>
         private static bool InOtherFunction(IOperation reference, IOperation creation, out bool lambdaOnly)

@@ -1,11 +1,14 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using Guard.Analyzers.Http;
+using Guard.Analyzers.Infrastructure;
+using Guard.Analyzers.Rules.GRD006;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace Guard.Analyzers
+namespace Guard.Analyzers.Rules.GRD007
 {
     /// <summary>
     /// GRD007: a wait that nothing ends when the other side goes silent.
@@ -93,7 +96,7 @@ namespace Guard.Analyzers
         private static ReceiveKind Classify(IInvocationOperation invocation, StreamTypes types)
         {
             var method = invocation.TargetMethod;
-            var receiver = invocation.Instance is null ? null : ApiClientPerCallAnalyzer.Unwrap(invocation.Instance);
+            var receiver = invocation.Instance is null ? null : OperationTree.Unwrap(invocation.Instance);
             if (receiver is null)
                 return ReceiveKind.None;
             if (method.Name == "ReceiveAsync")
@@ -237,7 +240,7 @@ namespace Guard.Analyzers
                     continue;
                 if (argument.ArgumentKind == ArgumentKind.DefaultValue)
                     return false;
-                var token = ApiClientPerCallAnalyzer.Unwrap(argument.Value);
+                var token = OperationTree.Unwrap(argument.Value);
                 tokenFromCaller = token is IParameterReferenceOperation or IPropertyReferenceOperation { Property.Name: "Token" };
                 return !IsWithoutDeadline(token, types);
             }
@@ -311,7 +314,7 @@ namespace Guard.Analyzers
         /// </summary>
         private static bool KeepAliveFixable(IInvocationOperation invocation, StreamTypes types)
         {
-            if (invocation.Instance is null || ApiClientPerCallAnalyzer.Unwrap(invocation.Instance) is not ILocalReferenceOperation { Local: var local } ||
+            if (invocation.Instance is null || OperationTree.Unwrap(invocation.Instance) is not ILocalReferenceOperation { Local: var local } ||
                 !KnownTypes.Same(local.Type, types.ClientWebSocket) || local.DeclaringSyntaxReferences.Length != 1)
                 return false;
             if (local.DeclaringSyntaxReferences[0].GetSyntax() is not VariableDeclaratorSyntax { Initializer.Value: ObjectCreationExpressionSyntax or ImplicitObjectCreationExpressionSyntax } declarator ||
@@ -354,9 +357,9 @@ namespace Guard.Analyzers
             {
                 var assignment = (ISimpleAssignmentOperation)context.Operation;
                 if (assignment.Target is not IPropertyReferenceOperation { Property.Name: "Timeout" } target ||
-                    !KnownTypes.IsOrDerivesFrom(target.Property.ContainingType, _types.HttpClient) || !IsInfinite(ApiClientPerCallAnalyzer.Unwrap(assignment.Value)))
+                    !KnownTypes.IsOrDerivesFrom(target.Property.ContainingType, _types.HttpClient) || !IsInfinite(OperationTree.Unwrap(assignment.Value)))
                     return;
-                var instance = target.Instance is null ? null : ApiClientPerCallAnalyzer.Unwrap(target.Instance);
+                var instance = target.Instance is null ? null : OperationTree.Unwrap(target.Instance);
                 if (instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver })
                 {
                     // new HttpClient { Timeout = Timeout.InfiniteTimeSpan }: where the new client goes.
@@ -396,12 +399,12 @@ namespace Guard.Analyzers
                 var invocation = (IInvocationOperation)context.Operation;
                 if (!OutboundCalls.IsCandidateName(invocation.TargetMethod.Name, default) || !OutboundCalls.IsOutbound(invocation, _known, default))
                     return;
-                if (OutboundCalls.GetClientOperation(invocation) is not { } client || MemberOf(ApiClientPerCallAnalyzer.Unwrap(client)) is not { } symbol)
+                if (OutboundCalls.GetClientOperation(invocation) is not { } client || MemberOf(OperationTree.Unwrap(client)) is not { } symbol)
                     return;
                 foreach (var argument in invocation.Arguments)
                 {
                     if (KnownTypes.Same(argument.Parameter?.Type, _types.CancellationToken) &&
-                        argument.ArgumentKind != ArgumentKind.DefaultValue && !IsNoToken(ApiClientPerCallAnalyzer.Unwrap(argument.Value), _types))
+                        argument.ArgumentKind != ArgumentKind.DefaultValue && !IsNoToken(OperationTree.Unwrap(argument.Value), _types))
                         return;
                 }
                 _calls.Add((symbol, invocation));

@@ -1,10 +1,11 @@
 using System;
 using System.Collections.Concurrent;
 using System.Threading;
+using Guard.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
-namespace Guard.Analyzers
+namespace Guard.Analyzers.Rules.GRD007
 {
     /// <summary>GRD007: the types a silent stream involves, resolved once per compilation, and what the code around a receive does to notice silence.</summary>
     internal sealed class StreamTypes
@@ -15,16 +16,17 @@ namespace Guard.Analyzers
 
         public StreamTypes(Compilation compilation)
         {
+            var known = GuardCompilationContext.For(compilation).Types;
             WebSocket = compilation.GetTypeByMetadataName("System.Net.WebSockets.WebSocket");
             ClientWebSocket = compilation.GetTypeByMetadataName("System.Net.WebSockets.ClientWebSocket");
             WebSocketReceiveResult = compilation.GetTypeByMetadataName("System.Net.WebSockets.WebSocketReceiveResult");
             ValueWebSocketReceiveResult = compilation.GetTypeByMetadataName("System.Net.WebSockets.ValueWebSocketReceiveResult");
             Stream = compilation.GetTypeByMetadataName("System.IO.Stream");
             TextReader = compilation.GetTypeByMetadataName("System.IO.TextReader");
-            CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
+            CancellationToken = known.CancellationToken;
             CancellationTokenSource = compilation.GetTypeByMetadataName("System.Threading.CancellationTokenSource");
             Timeout = compilation.GetTypeByMetadataName("System.Threading.Timeout");
-            HttpClient = compilation.GetTypeByMetadataName("System.Net.Http.HttpClient");
+            HttpClient = known.HttpClient;
             var options = compilation.GetTypeByMetadataName("System.Net.WebSockets.ClientWebSocketOptions");
             HasKeepAliveTimeout = options != null && !options.GetMembers("KeepAliveTimeout").IsEmpty;
             _setsKeepAliveTimeout = new Lazy<bool>(() => Mentions(compilation, "KeepAliveTimeout"), LazyThreadSafetyMode.ExecutionAndPublication);

@@ -1,5 +1,5 @@
 using System.Threading.Tasks;
-using Fix = Guard.Analyzers.Tests.Verifiers.CodeFixVerifier<Guard.Analyzers.ApiClientPerCallAnalyzer, Guard.Analyzers.CodeFixes.ApiClientPerCallCodeFixProvider>;
+using Fix = Guard.Analyzers.Tests.Verifiers.CodeFixVerifier<Guard.Analyzers.Rules.GRD006.ApiClientPerCallAnalyzer, Guard.Analyzers.CodeFixes.Rules.GRD006.ApiClientPerCallCodeFixProvider>;
 
 namespace Guard.Analyzers.Tests.Rules.GRD006;
 

@@ -1,5 +1,5 @@
 using System.Threading.Tasks;
-using Verify = Guard.Analyzers.Tests.Verifiers.AnalyzerVerifier<Guard.Analyzers.ApiClientPerCallAnalyzer>;
+using Verify = Guard.Analyzers.Tests.Verifiers.AnalyzerVerifier<Guard.Analyzers.Rules.GRD006.ApiClientPerCallAnalyzer>;
 
 namespace Guard.Analyzers.Tests.Rules.GRD006;
 

@@ -1,5 +1,5 @@
 using System.Threading.Tasks;
-using Fix = Guard.Analyzers.Tests.Verifiers.CodeFixVerifier<Guard.Analyzers.SilentStreamAnalyzer, Guard.Analyzers.CodeFixes.SilentStreamCodeFixProvider>;
+using Fix = Guard.Analyzers.Tests.Verifiers.CodeFixVerifier<Guard.Analyzers.Rules.GRD007.SilentStreamAnalyzer, Guard.Analyzers.CodeFixes.Rules.GRD007.SilentStreamCodeFixProvider>;
 
 namespace Guard.Analyzers.Tests.Rules.GRD007;
 

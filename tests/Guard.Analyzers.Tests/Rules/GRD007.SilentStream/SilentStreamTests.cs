@@ -1,5 +1,5 @@
 using System.Threading.Tasks;
-using Verify = Guard.Analyzers.Tests.Verifiers.AnalyzerVerifier<Guard.Analyzers.SilentStreamAnalyzer>;
+using Verify = Guard.Analyzers.Tests.Verifiers.AnalyzerVerifier<Guard.Analyzers.Rules.GRD007.SilentStreamAnalyzer>;
 
 namespace Guard.Analyzers.Tests.Rules.GRD007;
 

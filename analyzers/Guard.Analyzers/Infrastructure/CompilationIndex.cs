@@ -1,0 +1,382 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using Guard.Analyzers.Http;
+using Guard.Analyzers.Rules.GRD003;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Guard.Analyzers.Infrastructure
+{
+    /// <summary>
+    /// Facts that need the whole compilation, gathered once, lazily, by name: HttpClient registrations that
+    /// add a resilience handler, and methods passed as method groups to a Polly Execute.
+    /// Trees are filtered by their text first, so a compilation without Polly or a resilience handler costs
+    /// one substring search per tree.
+    /// </summary>
+    internal sealed class CompilationIndex
+    {
+        private readonly HashSet<string> _typedClientNames = new HashSet<string>(StringComparer.Ordinal);
+        private readonly HashSet<string> _typedClientNamesRetryingUnsafe = new HashSet<string>(StringComparer.Ordinal);
+        private readonly HashSet<string> _namedClients = new HashSet<string>(StringComparer.Ordinal);
+        private readonly HashSet<string> _namedClientsRetryingUnsafe = new HashSet<string>(StringComparer.Ordinal);
+        private readonly HashSet<string> _throttledTypedClientNames = new HashSet<string>(StringComparer.Ordinal);
+        private readonly HashSet<string> _throttledNamedClients = new HashSet<string>(StringComparer.Ordinal);
+        private readonly HashSet<IMethodSymbol> _methodGroupsExecutedByPolly = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+        private readonly HashSet<IMethodSymbol> _delegateRunners = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+
+        /// <summary>ConfigureHttpClientDefaults adds a resilience handler to every client from the factory.</summary>
+        public bool AllClientsResilient { get; private set; }
+
+        /// <summary>...and that handler retries POST and other unsafe methods too.</summary>
+        public bool AllClientsRetryUnsafe { get; private set; }
+
+        /// <summary>ConfigureHttpClientDefaults adds a rate or concurrency limiter to every client from the factory.</summary>
+        public bool AllClientsThrottled { get; private set; }
+
+        /// <summary>
+        /// A message handler of this compilation runs its SendAsync through a Polly pipeline or policy that may
+        /// retry: an HttpClient handed in from elsewhere (a parameter) may well be built on it.
+        /// </summary>
+        public bool HasRetryingMessageHandler { get; private set; }
+
+        private readonly HashSet<INamedTypeSymbol> _retryingHandlers = new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+
+        /// <summary>A message handler type of this compilation (or one deriving from it) whose SendAsync retries through Polly.</summary>
+        public bool IsRetryingHandler(ITypeSymbol? type)
+        {
+            if (_retryingHandlers.Count == 0)
+                return false;
+            for (var current = type as INamedTypeSymbol; current != null; current = current.BaseType)
+            {
+                if (_retryingHandlers.Contains(current.OriginalDefinition))
+                    return true;
+            }
+            return false;
+        }
+
+        public bool IsResilientTypedClient(ITypeSymbol type) => HasName(_typedClientNames, type);
+
+        public bool IsTypedClientRetryingUnsafe(ITypeSymbol type) => HasName(_typedClientNamesRetryingUnsafe, type);
+
+        public bool IsResilientNamedClient(string name) => _namedClients.Contains(name);
+
+        public bool IsNamedClientRetryingUnsafe(string name) => _namedClientsRetryingUnsafe.Contains(name);
+
+        public bool IsThrottledTypedClient(ITypeSymbol type) => HasName(_throttledTypedClientNames, type);
+
+        public bool IsThrottledNamedClient(string name) => _throttledNamedClients.Contains(name);
+
+        /// <summary>True when the method is passed, as a method group, to a Polly Execute somewhere.</summary>
+        public bool IsExecutedByPolly(IMethodSymbol method) => _methodGroupsExecutedByPolly.Contains(method.OriginalDefinition);
+
+        /// <summary>
+        /// True when the method runs one of its delegate parameters through a Polly Execute
+        /// (<c>Task&lt;T&gt; WithRetry&lt;T&gt;(Func&lt;CancellationToken, Task&lt;T&gt;&gt; op) =&gt; _pipeline.ExecuteAsync(async ct =&gt; await op(ct))</c>):
+        /// a retry wrapper nobody had to mark.
+        /// </summary>
+        public bool RunsDelegateThroughPolly(IMethodSymbol method) =>
+            _delegateRunners.Count > 0 && _delegateRunners.Contains((method.ReducedFrom ?? method).OriginalDefinition);
+
+        private static bool HasName(HashSet<string> names, ITypeSymbol type)
+        {
+            if (names.Contains(type.Name))
+                return true;
+            foreach (var iface in type.AllInterfaces)
+            {
+                if (names.Contains(iface.Name))
+                    return true;
+            }
+            return false;
+        }
+
+        public static CompilationIndex Build(Compilation compilation, KnownTypes types, CancellationToken cancellationToken)
+        {
+            var index = new CompilationIndex();
+            foreach (var tree in compilation.SyntaxTrees)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var text = tree.GetText(cancellationToken).ToString();
+                var hasHandler = text.IndexOf("Handler", StringComparison.Ordinal) >= 0 || text.IndexOf("TransientHttpErrorPolicy", StringComparison.Ordinal) >= 0;
+                var hasExecute = types.HasPolly && text.IndexOf("Execute", StringComparison.Ordinal) >= 0;
+                if (!hasHandler && !hasExecute)
+                    continue;
+                SemanticModel? model = null;
+                // One semantic model per tree that has a candidate, built once per compilation: the price of
+                // knowing a method group, a receiver or a constant client name for sure.
+#pragma warning disable RS1030
+                SemanticModel Model() => model ??= compilation.GetSemanticModel(tree);
+#pragma warning restore RS1030
+                foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
+                {
+                    if (node is not InvocationExpressionSyntax invocation)
+                        continue;
+                    var name = SyntaxNames.InvokedName(invocation);
+                    if (name is null)
+                        continue;
+                    if (hasHandler && PollyNames.HttpResilienceHandlers.Contains(name))
+                        index.AddRegistration(invocation, name, resilient: true, Model);
+                    else if (hasHandler && name == "AddHttpMessageHandler")
+                        index.AddRegistration(invocation, name, resilient: false, Model);
+                    else if (hasExecute && PollyNames.ExecuteMethods.Contains(name))
+                    {
+                        var inHandler = IsInSendOverride(invocation);
+                        if (inHandler || HasMethodGroupArgument(invocation) || DelegateParametersRunBy(invocation).Owner != null)
+                            index.AddExecute(invocation, Model(), types, inHandler, cancellationToken);
+                    }
+                }
+            }
+            return index;
+        }
+
+        private static bool HasMethodGroupArgument(InvocationExpressionSyntax invocation)
+        {
+            foreach (var argument in invocation.ArgumentList.Arguments)
+            {
+                if (argument.Expression is SimpleNameSyntax or MemberAccessExpressionSyntax)
+                    return true;
+            }
+            return false;
+        }
+
+        /// <summary>
+        /// The method or local function whose parameters this Execute may run, and their names: passed as is
+        /// (<c>ExecuteAsync(op, ct)</c>) or invoked by the lambda (<c>ExecuteAsync(async ct =&gt; await op(ct))</c>).
+        /// Syntactic; the caller confirms with symbols that such a parameter is a delegate.
+        /// </summary>
+        private static (SyntaxNode? Owner, List<string>? Names) DelegateParametersRunBy(InvocationExpressionSyntax execute)
+        {
+            ParameterListSyntax? parameters = null;
+            SyntaxNode? owner = null;
+            foreach (var ancestor in execute.Ancestors())
+            {
+                if (ancestor is MethodDeclarationSyntax method)
+                {
+                    (owner, parameters) = (method, method.ParameterList);
+                    break;
+                }
+                if (ancestor is LocalFunctionStatementSyntax function)
+                {
+                    (owner, parameters) = (function, function.ParameterList);
+                    break;
+                }
+                if (ancestor is MemberDeclarationSyntax)
+                    return default;
+            }
+            if (parameters is null || parameters.Parameters.Count == 0)
+                return default;
+            List<string>? names = null;
+            foreach (var argument in execute.ArgumentList.Arguments)
+            {
+                if (argument.Expression is IdentifierNameSyntax passed && IsParameterName(parameters, passed.Identifier.ValueText))
+                    (names ??= new List<string>()).Add(passed.Identifier.ValueText);
+                if (argument.Expression is AnonymousFunctionExpressionSyntax lambda)
+                {
+                    foreach (var node in lambda.Body.DescendantNodesAndSelf())
+                    {
+                        if (node is InvocationExpressionSyntax call && InvokedDelegateName(call) is { } invoked && IsParameterName(parameters, invoked))
+                            (names ??= new List<string>()).Add(invoked);
+                    }
+                }
+            }
+            return names is null ? default : (owner, names);
+        }
+
+        private static string? InvokedDelegateName(InvocationExpressionSyntax call) => call.Expression switch
+        {
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+            MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Invoke", Expression: IdentifierNameSyntax identifier } => identifier.Identifier.ValueText,
+            _ => null,
+        };
+
+        private static bool IsParameterName(ParameterListSyntax parameters, string name)
+        {
+            foreach (var parameter in parameters.Parameters)
+            {
+                if (parameter.Identifier.ValueText == name)
+                    return true;
+            }
+            return false;
+        }
+
+        /// <summary><c>protected override Task&lt;HttpResponseMessage&gt; SendAsync(...) =&gt; _policy.ExecuteAsync(...)</c>, lambdas included.</summary>
+        private static bool IsInSendOverride(InvocationExpressionSyntax execute)
+        {
+            foreach (var ancestor in execute.Ancestors())
+            {
+                if (ancestor is MethodDeclarationSyntax method)
+                    return method.Identifier.ValueText is "SendAsync" or "Send" && method.Modifiers.Any(SyntaxKind.OverrideKeyword);
+                if (ancestor is MemberDeclarationSyntax or LocalFunctionStatementSyntax)
+                    return false;
+            }
+            return false;
+        }
+
+        private void AddExecute(InvocationExpressionSyntax invocation, SemanticModel model, KnownTypes types, bool inHandler, CancellationToken cancellationToken)
+        {
+            if (invocation.Expression is not MemberAccessExpressionSyntax member)
+                return;
+            if (!types.IsPollyExecutor(model.GetTypeInfo(member.Expression, cancellationToken).Type))
+                return;
+            if (inHandler && model.GetEnclosingSymbol(invocation.SpanStart, cancellationToken)?.ContainingType is { } handler &&
+                KnownTypes.IsOrDerivesFrom(handler, types.HttpMessageHandler) &&
+                PipelineFacts.Of(model.GetOperation(member.Expression, cancellationToken)).MayRetry)
+            {
+                HasRetryingMessageHandler = true;
+                _retryingHandlers.Add(handler.OriginalDefinition);
+            }
+            foreach (var argument in invocation.ArgumentList.Arguments)
+            {
+                if (argument.Expression is not (SimpleNameSyntax or MemberAccessExpressionSyntax))
+                    continue;
+                var info = model.GetSymbolInfo(argument.Expression, cancellationToken);
+                var method = info.Symbol as IMethodSymbol;
+                if (method is null && info.CandidateSymbols.Length == 1)
+                    method = info.CandidateSymbols[0] as IMethodSymbol;
+                if (method != null && method.MethodKind is MethodKind.Ordinary or MethodKind.LocalFunction)
+                    _methodGroupsExecutedByPolly.Add(method.OriginalDefinition);
+            }
+            var (owner, names) = DelegateParametersRunBy(invocation);
+            if (owner != null && names != null && model.GetDeclaredSymbol(owner, cancellationToken) is IMethodSymbol runner && HasDelegateParameter(runner, names))
+                _delegateRunners.Add(runner.OriginalDefinition);
+        }
+
+        private static bool HasDelegateParameter(IMethodSymbol method, List<string> names)
+        {
+            foreach (var parameter in method.Parameters)
+            {
+                if (parameter.Type.TypeKind == TypeKind.Delegate && names.Contains(parameter.Name))
+                    return true;
+            }
+            return false;
+        }
+
+        private void AddRegistration(InvocationExpressionSyntax handler, string handlerName, bool resilient, Func<SemanticModel> model)
+        {
+            var statement = EnclosingStatementText(handler);
+            var throttles = Throttles(statement);
+            if (!resilient && !throttles)
+                return;
+            var retriesUnsafe = resilient && RetriesUnsafeMethods(statement, handlerName);
+
+            // services.ConfigureHttpClientDefaults(b => b.AddStandardResilienceHandler())
+            foreach (var ancestor in handler.Ancestors())
+            {
+                if (ancestor is InvocationExpressionSyntax outer && SyntaxNames.InvokedName(outer) == "ConfigureHttpClientDefaults")
+                {
+                    AllClientsResilient |= resilient;
+                    AllClientsRetryUnsafe |= retriesUnsafe;
+                    AllClientsThrottled |= throttles;
+                    return;
+                }
+            }
+
+            // services.AddHttpClient<TClient>(...).AddX().AddStandardResilienceHandler(): walk down the receiver chain,
+            // through a local that holds the builder (var b = services.AddHttpClient<T>(); b.AddX();).
+            ExpressionSyntax? current = (handler.Expression as MemberAccessExpressionSyntax)?.Expression;
+            var followedLocal = false;
+            while (current != null)
+            {
+                if (current is InvocationExpressionSyntax invocation)
+                {
+                    if (SyntaxNames.InvokedSimpleName(invocation) is { } simple && simple.Identifier.ValueText == "AddHttpClient")
+                    {
+                        AddClient(invocation, simple, resilient, retriesUnsafe, throttles, model);
+                        return;
+                    }
+                    current = (invocation.Expression as MemberAccessExpressionSyntax)?.Expression;
+                }
+                else if (current is IdentifierNameSyntax local && !followedLocal)
+                {
+                    followedLocal = true;
+                    current = LocalInitializer(local);
+                }
+                else
+                {
+                    return;
+                }
+            }
+        }
+
+        private static ExpressionSyntax? LocalInitializer(IdentifierNameSyntax local)
+        {
+            var block = local.FirstAncestorOrSelf<BlockSyntax>() ?? (SyntaxNode?)local.FirstAncestorOrSelf<CompilationUnitSyntax>();
+            if (block is null)
+                return null;
+            foreach (var node in block.DescendantNodes())
+            {
+                if (node is VariableDeclaratorSyntax declarator && declarator.Identifier.ValueText == local.Identifier.ValueText)
+                    return declarator.Initializer?.Value;
+            }
+            return null;
+        }
+
+        private void AddClient(InvocationExpressionSyntax addHttpClient, SimpleNameSyntax name, bool resilient, bool retriesUnsafe, bool throttles, Func<SemanticModel> model)
+        {
+            if (name is GenericNameSyntax generic)
+            {
+                foreach (var typeArgument in generic.TypeArgumentList.Arguments)
+                {
+                    var typeName = SyntaxNames.RightmostName(typeArgument);
+                    if (typeName is null)
+                        continue;
+                    if (resilient)
+                        _typedClientNames.Add(typeName);
+                    if (retriesUnsafe)
+                        _typedClientNamesRetryingUnsafe.Add(typeName);
+                    if (throttles)
+                        _throttledTypedClientNames.Add(typeName);
+                }
+            }
+            if (addHttpClient.ArgumentList.Arguments.Count == 0)
+                return;
+            var nameExpression = addHttpClient.ArgumentList.Arguments[0].Expression;
+            var clientName = ClientNames.Of(nameExpression, null);
+            if (clientName is null && nameExpression is IdentifierNameSyntax or MemberAccessExpressionSyntax)
+                clientName = ClientNames.Of(nameExpression, model());
+            if (clientName is null)
+                return;
+            if (resilient)
+                _namedClients.Add(clientName);
+            if (retriesUnsafe)
+                _namedClientsRetryingUnsafe.Add(clientName);
+            if (throttles)
+                _throttledNamedClients.Add(clientName);
+        }
+
+        private static string EnclosingStatementText(InvocationExpressionSyntax handler)
+        {
+            SyntaxNode statement = handler;
+            foreach (var ancestor in handler.Ancestors())
+            {
+                statement = ancestor;
+                if (ancestor is StatementSyntax or MemberDeclarationSyntax)
+                    break;
+            }
+            return statement.ToString();
+        }
+
+        /// <summary>A limiter in the registration: AddRateLimiter, AddConcurrencyLimiter, a RateLimiter option, a throttling handler.</summary>
+        private static bool Throttles(string statement) =>
+            statement.IndexOf("RateLimit", StringComparison.Ordinal) >= 0 ||
+            statement.IndexOf("ConcurrencyLimit", StringComparison.Ordinal) >= 0 ||
+            statement.IndexOf("Throttl", StringComparison.Ordinal) >= 0;
+
+        /// <summary>
+        /// Whether the handler retries POST and other unsafe methods: Polly v7 handlers always do; the standard
+        /// handlers do unless the registration calls DisableForUnsafeHttpMethods or DisableFor(HttpMethod.Post).
+        /// </summary>
+        private static bool RetriesUnsafeMethods(string text, string handlerName)
+        {
+            if (text.IndexOf("DisableForUnsafeHttpMethods", StringComparison.Ordinal) >= 0)
+                return false;
+            var disableFor = text.IndexOf("DisableFor(", StringComparison.Ordinal);
+            if (disableFor >= 0 && text.IndexOf("Post", disableFor, StringComparison.Ordinal) >= 0)
+                return false;
+            if (handlerName == "AddResilienceHandler")
+                return text.IndexOf("AddRetry", StringComparison.Ordinal) >= 0 || text.IndexOf("AddHedging", StringComparison.Ordinal) >= 0;
+            return true;
+        }
+    }
+}

@@ -1,0 +1,29 @@
+#!/bin/bash
+# Analyzer cost benchmark (docs/benchmarks.md, "Analyzer cost"): generates service code bases of the given sizes in
+# lines, builds each once with ReportAnalyzer, Guard's analyzer assembly and the three peer analyzer packages in the
+# same csc run, and prints each build's times. Not run by CI.
+#   tests/Guard.Analyzers.Benchmarks/run.sh [lines...]        (default: 50000 100000 200000)
+# GUARD_BENCH_DIR (default /tmp/guard-analyzer-bench) holds the generated projects and the build logs.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+out=${GUARD_BENCH_DIR:-/tmp/guard-analyzer-bench}
+sizes=${*:-50000 100000 200000}
+mkdir -p "$out"
+dotnet build "$root/analyzers/Guard.Analyzers" -c Release -v q -nologo
+dotnet build "$root/tests/Guard.Analyzers.Benchmarks" -c Release -v q -nologo
+analyzer="$root/analyzers/Guard.Analyzers/bin/Release/netstandard2.0/Guard.Analyzers.dll"
+bench="$root/tests/Guard.Analyzers.Benchmarks/bin/Release/net10.0/Guard.Analyzers.Benchmarks.dll"
+logs=()
+for size in $sizes; do
+  dir="$out/$size"
+  dotnet "$bench" generate "$dir" "$size"
+  dotnet restore "$dir" -v q -nologo
+  echo "building $size lines; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  # One node, no incremental reuse: the csc run is the whole measurement. Detailed verbosity carries the
+  # ReportAnalyzer table, the performance summary the Csc task's time.
+  dotnet build "$dir" --no-restore --no-incremental -c Release -m:1 -nologo -clp:ErrorsOnly \
+    -p:GuardAnalyzer="$analyzer" -flp:"verbosity=detailed;PerformanceSummary;logfile=$out/build-$size.log"
+  echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  logs+=("$out/build-$size.log")
+done
+dotnet "$bench" report "${logs[@]}"

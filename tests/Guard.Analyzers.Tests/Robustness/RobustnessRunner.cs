@@ -68,13 +68,13 @@ public sealed class RobustnessReport
 /// </summary>
 public static class RobustnessRunner
 {
-    public static readonly ImmutableArray<DiagnosticAnalyzer> Analyzers = typeof(MissingRetryAnalyzer).Assembly.GetTypes()
+    public static readonly ImmutableArray<DiagnosticAnalyzer> Analyzers = typeof(Guard.Analyzers.Rules.GRD001.MissingRetryAnalyzer).Assembly.GetTypes()
         .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t))
         .OrderBy(t => t.FullName, StringComparer.Ordinal)
         .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
         .ToImmutableArray();
 
-    public static readonly ImmutableArray<CodeFixProvider> Fixers = typeof(CodeFixes.MissingRetryCodeFixProvider).Assembly.GetTypes()
+    public static readonly ImmutableArray<CodeFixProvider> Fixers = typeof(Guard.Analyzers.CodeFixes.Rules.GRD001.MissingRetryCodeFixProvider).Assembly.GetTypes()
         .Where(t => !t.IsAbstract && typeof(CodeFixProvider).IsAssignableFrom(t))
         .OrderBy(t => t.FullName, StringComparer.Ordinal)
         .Select(t => (CodeFixProvider)Activator.CreateInstance(t)!)

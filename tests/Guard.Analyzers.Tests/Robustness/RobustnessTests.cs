@@ -66,7 +66,7 @@ public class RobustnessTests
         var fixesPerDocument = Setting("GUARD_ROBUSTNESS_FIXES_PER_DOCUMENT", DefaultFixesPerDocument);
         var skipApplying = Environment.GetEnvironmentVariable("GUARD_ROBUSTNESS_ALL_FIXES") == "1"
             ? new HashSet<string>()
-            : new HashSet<string> { nameof(CodeFixes.MissingRetryCodeFixProvider) };
+            : new HashSet<string> { nameof(Guard.Analyzers.CodeFixes.Rules.GRD001.MissingRetryCodeFixProvider) };
         var report = new RobustnessReport();
         var clock = Stopwatch.StartNew();
         await Parallel.ForEachAsync(inputs.Select((input, index) => (input, index)), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) },

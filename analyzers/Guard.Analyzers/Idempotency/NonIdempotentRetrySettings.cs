@@ -52,6 +52,12 @@ namespace Guard.Analyzers.Idempotency
         public MethodNameList RetryWrappers { get; }
         public ImmutableArray<string> OrderPathSegments { get; }
 
+        /// <summary>The settings of a tree from the compilation's one per-tree cache (GRD001 and GRD004 share them).</summary>
+        public static NonIdempotentRetrySettings For(GuardCompilationContext guard, AnalyzerOptions options, SyntaxTree tree) =>
+            guard.TreeOptions.Get(tree, SettingsKey, () => Read(options, tree));
+
+        private const string SettingsKey = "GRD004.settings";
+
         public static NonIdempotentRetrySettings Read(AnalyzerOptions options, SyntaxTree tree)
         {
             const string id = GuardDescriptors.NonIdempotentRetryId;

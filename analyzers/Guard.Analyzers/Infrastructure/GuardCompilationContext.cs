@@ -27,6 +27,8 @@ namespace Guard.Analyzers.Infrastructure
 
         public Compilation Compilation { get; }
         public KnownTypes Types { get; }
+        /// <summary>Options per syntax tree, read once for every rule.</summary>
+        public TreeOptionCache TreeOptions { get; } = new TreeOptionCache();
         public CompilationIndex Index => _index.Value;
     }
 }

@@ -30,9 +30,8 @@ namespace Guard.Analyzers.Rules.GRD001
                     return;
                 var guard = GuardCompilationContext.For(start.Compilation);
                 var markers = MarkerAttributes.Of(start.Compilation);
-                var options = new ConcurrentDictionary<SyntaxTree, TreeOptions>();
                 // Registered even without HttpClient: users may list outbound methods of their own.
-                start.RegisterOperationAction(c => Analyze(c, guard, markers, options), OperationKind.Invocation);
+                start.RegisterOperationAction(c => Analyze(c, guard, markers), OperationKind.Invocation);
             });
         }
 
@@ -41,12 +40,12 @@ namespace Guard.Analyzers.Rules.GRD001
 
         private static readonly ImmutableDictionary<string, string?> SafeProperties = ImmutableDictionary<string, string?>.Empty.Add(RetrySafeProperty, "true");
 
-        private static void Analyze(OperationAnalysisContext context, GuardCompilationContext guard, MarkerAttributes markers, ConcurrentDictionary<SyntaxTree, TreeOptions> cache)
+        private static void Analyze(OperationAnalysisContext context, GuardCompilationContext guard, MarkerAttributes markers)
         {
             var invocation = (IInvocationOperation)context.Operation;
             var tree = invocation.Syntax.SyntaxTree;
-            if (!cache.TryGetValue(tree, out var options))
-                options = cache.GetOrAdd(tree, new TreeOptions(context.Options, tree));
+            var analyzerOptions = context.Options;
+            var options = guard.TreeOptions.Get(tree, GuardDescriptors.MissingRetryId, () => new TreeOptions(analyzerOptions, tree));
             if (!OutboundCalls.IsCandidateName(invocation.TargetMethod.Name, options.OutboundMethods))
                 return;
             if (!OutboundCalls.IsOutbound(invocation, guard.Types, options.OutboundMethods))
@@ -61,7 +60,7 @@ namespace Guard.Analyzers.Rules.GRD001
                 return;
             // Judged only for the calls reported: the fix wraps only what may be sent again, and the message says
             // when a plain retry would repeat an order or a payment.
-            var safety = RetrySafety.Judge(invocation, context.ContainingSymbol, guard.Types, options.Repeats(context.Options, tree), markers);
+            var safety = RetrySafety.Judge(invocation, context.ContainingSymbol, guard.Types, NonIdempotentRetrySettings.For(guard, analyzerOptions, tree), markers);
             var advice = safety.Verdict switch
             {
                 RetryVerdict.NonIdempotent => "; " + safety.Reason + ", so retry it only with an idempotency key made once, before the first attempt (GRD004)",
@@ -84,10 +83,6 @@ namespace Guard.Analyzers.Rules.GRD001
             public MethodNameList OutboundMethods { get; }
             public MethodNameList RetryWrappers { get; }
 
-            private NonIdempotentRetrySettings? _repeats;
-
-            /// <summary>GRD004's settings (what must not be repeated), read only when a call is reported.</summary>
-            public NonIdempotentRetrySettings Repeats(AnalyzerOptions options, SyntaxTree tree) => _repeats ??= NonIdempotentRetrySettings.Read(options, tree);
         }
     }
 }

@@ -68,7 +68,6 @@ namespace Guard.Analyzers.Rules.GRD003
 
         private sealed class CompilationState
         {
-            private readonly ConcurrentDictionary<SyntaxTree, TreeOptions> _options = new ConcurrentDictionary<SyntaxTree, TreeOptions>();
             private readonly Lazy<bool> _unknownPipelinesMayThrottle;
 
             public CompilationState(Compilation compilation)
@@ -83,7 +82,7 @@ namespace Guard.Analyzers.Rules.GRD003
             public bool UnknownPipelinesMayThrottle => Guard.Types.HasPolly && _unknownPipelinesMayThrottle.Value;
 
             public TreeOptions OptionsFor(AnalyzerOptions options, SyntaxTree tree) =>
-                _options.TryGetValue(tree, out var cached) ? cached : _options.GetOrAdd(tree, new TreeOptions(options, tree));
+                Guard.TreeOptions.Get(tree, GuardDescriptors.UnthrottledCallsId, () => new TreeOptions(options, tree));
 
             /// <summary>One text search per tree, once: does any code add a limiter to a Polly pipeline or policy?</summary>
             private static bool BuildsPollyLimiters(Compilation compilation)

@@ -25,14 +25,13 @@ namespace Guard.Analyzers.Rules.GRD004
             {
                 var guard = GuardCompilationContext.For(start.Compilation);
                 var markers = MarkerAttributes.Of(start.Compilation);
-                // Options are read once per tree; the settings also cache which types carry a key member.
-                var settings = new ConcurrentDictionary<SyntaxTree, NonIdempotentRetrySettings>();
                 var options = start.Options;
                 start.RegisterOperationAction(c =>
                 {
                     var invocation = (IInvocationOperation)c.Operation;
                     var tree = invocation.Syntax.SyntaxTree;
-                    var treeSettings = settings.GetOrAdd(tree, t => NonIdempotentRetrySettings.Read(options, t));
+                    // Read once per tree, for this rule and GRD001 alike; the settings also cache which types carry a key member.
+                    var treeSettings = NonIdempotentRetrySettings.For(guard, options, tree);
                     var finding = NonIdempotentRetryAnalysis.Analyze(invocation, c.ContainingSymbol, guard, treeSettings, markers);
                     if (finding != null)
                         c.ReportDiagnostic(finding.ToDiagnostic());

@@ -33,12 +33,12 @@ namespace Guard.Analyzers.Rules.GRD006
                 if (TestProjects.IsTestProject(start.Compilation))
                     return;
                 var types = new ApiClientTypes(start.Compilation);
-                var listed = new ConcurrentDictionary<SyntaxTree, ImmutableArray<string>>();
-                start.RegisterOperationAction(c => Analyze(c, types, listed), OperationKind.ObjectCreation);
+                var guard = GuardCompilationContext.For(start.Compilation);
+                start.RegisterOperationAction(c => Analyze(c, types, guard), OperationKind.ObjectCreation);
             });
         }
 
-        private static void Analyze(OperationAnalysisContext context, ApiClientTypes types, ConcurrentDictionary<SyntaxTree, ImmutableArray<string>> listedByTree)
+        private static void Analyze(OperationAnalysisContext context, ApiClientTypes types, GuardCompilationContext guard)
         {
             var creation = (IObjectCreationOperation)context.Operation;
             if (creation.Type is not INamedTypeSymbol { TypeKind: TypeKind.Class, SpecialType: SpecialType.None } type)
@@ -47,8 +47,9 @@ namespace Guard.Analyzers.Rules.GRD006
             if (!isHttpClient)
             {
                 var tree = creation.Syntax.SyntaxTree;
-                if (!listedByTree.TryGetValue(tree, out var listed))
-                    listed = listedByTree.GetOrAdd(tree, GuardOptions.GetList(context.Options, tree, GuardDescriptors.ApiClientPerCallId, GuardOptionCatalog.ClientTypes));
+                var options = context.Options;
+                var listed = guard.TreeOptions.Get(tree, GuardDescriptors.ApiClientPerCallId,
+                    () => GuardOptions.GetList(options, tree, GuardDescriptors.ApiClientPerCallId, GuardOptionCatalog.ClientTypes));
                 if (!types.IsSdkClient(type, listed))
                     return;
             }

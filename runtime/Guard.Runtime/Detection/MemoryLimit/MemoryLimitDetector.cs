@@ -17,7 +17,7 @@ namespace Guard.Runtime.Detection;
 /// risen by `memlimit.rise` % of the limit over the window, steadily (least-squares fit, R²) and at an undiminished pace
 /// in its recent half, stand at the window's high, and reach the limit within `memlimit.horizon` seconds at the fitted rate.
 /// </summary>
-public sealed class MemoryLimitDetector : IDetector
+public sealed partial class MemoryLimitDetector : IDetector
 {
     private const double BytesPerMiB = 1048576.0;
     private const double CounterMB = 1_000_000.0; // System.Runtime counters count MB of 10^6 bytes
@@ -77,27 +77,12 @@ public sealed class MemoryLimitDetector : IDetector
             (track.ReportedBytes, track.LastHigh) = (bytes, now);
         // Given back a tenth of its high, or no new high for a whole window: no longer heading for the limit.
         if (track.Reported && (bytes < 0.9 * track.ReportedBytes || (now - track.LastHigh).TotalSeconds > _options.WindowSeconds))
-            return Resolve(track, limit, now, bytes);
-        return Evaluate(track, limit, now, bytes);
-    }
-
-    private Finding Resolve(Track track, long limit, DateTime now, double bytes)
-    {
-        var severity = track.ReportedCritical ? Severity.Critical : Severity.Warning;
-        track.Reported = track.ReportedCritical = false;
-        var usage = track == _heap ? "the live heap" : "the working set";
-        return new Finding
         {
-            Kind = Kind,
-            Severity = severity,
-            Resolved = true,
-            Time = now,
-            Since = track.Since,
-            Message = $"{usage} is no longer heading for the {limit / BytesPerMiB:0} MB limit: {bytes / BytesPerMiB:0} MB now, {track.ReportedBytes / BytesPerMiB:0} MB at most",
-            Evidence = new Evidence().Add("limit", track == _heap ? "gc-heap-hard-limit" : "container").Add("usedMB", Math.Round(bytes / BytesPerMiB, 1))
-                .Add("peakMB", Math.Round(track.ReportedBytes / BytesPerMiB, 1)).Add("limitMB", Math.Round(limit / BytesPerMiB, 1)),
-            Advice = "",
-        };
+            var severity = track.ReportedCritical ? Severity.Critical : Severity.Warning;
+            track.Reported = track.ReportedCritical = false;
+            return Resolved(track, limit, now, bytes, severity);
+        }
+        return Evaluate(track, limit, now, bytes);
     }
 
     private Finding? Evaluate(Track track, long limit, DateTime now, double bytes)
@@ -134,43 +119,6 @@ public sealed class MemoryLimitDetector : IDetector
         track.LastHigh = now;
         track.Since = first.Time;
 
-        var perMinuteMiB = fit.Slope * 60 / BytesPerMiB;
-        var usedMiB = bytes / BytesPerMiB;
-        var limitMiB = limit / BytesPerMiB;
-        var heap = track == _heap;
-        var evidence = new Evidence()
-            .Add("limit", heap ? "gc-heap-hard-limit" : "container")
-            .Add("limitSource", track.Source)
-            .Add("limitMB", Math.Round(limitMiB, 1))
-            .Add(heap ? "liveHeapMB" : "workingSetMB", Math.Round(usedMiB, 1))
-            .Add("usedPercent", Math.Round(percent, 1))
-            .Add("growthMBPerMin", Math.Round(perMinuteMiB, 1))
-            .Add("rSquared", Math.Round(fit.RSquared, 3))
-            .Add("secondsLeft", Math.Round(secondsLeft, 0))
-            .Add("windowSeconds", Math.Round(span, 1))
-            .Add("usedMBSeries", track.Points.Where((_, i) => i % Math.Max(1, track.Points.Count / 12) == 0).Select(p => Math.Round(p.Bytes / BytesPerMiB, 1)).TakeLast(12).ToArray());
-
-        var left = secondsLeft < 90 ? $"{secondsLeft:0} s" : $"{secondsLeft / 60:0.#} min";
-        var message = heap
-            ? $"the live heap after gen2 collections is {usedMiB:0} MB of the {limitMiB:0} MB heap hard limit ({track.Source}), {percent:0}%, growing {perMinuteMiB:0.#} MB/min: "
-              + $"at this rate the limit is reached in about {left}, and allocations then throw OutOfMemoryException"
-            : $"working set is {usedMiB:0} MB of the container's {limitMiB:0} MB memory limit, {percent:0}%, growing {perMinuteMiB:0.#} MB/min: "
-              + $"at this rate the limit is reached in about {left}, and the kernel's OOM killer then ends the process";
-        var advice = "Memory is heading for the limit, not just near it. If the growth is a leak (see memory-leak findings, or compare two "
-            + "dotnet-gcdump snapshots), fix what retains it; if it is a cache, bound it (MemoryCache SizeLimit with entry sizes, GRD002/GRD005) "
-            + "below the limit. Raise the limit only if the working set the service really needs is larger"
-            + (heap ? "; under a container limit the GC takes 75% of it by default (System.GC.HeapHardLimitPercent)." : ".");
-
-        return new Finding
-        {
-            Kind = Kind,
-            Severity = severity,
-            Time = now,
-            Since = first.Time,
-            Message = message,
-            Evidence = evidence,
-            Culprits = new[] { new Evidence().Add("limitSource", track.Source).Add("secondsLeft", Math.Round(secondsLeft, 0)).Add("growthMBPerMin", Math.Round(perMinuteMiB, 1)) },
-            Advice = advice,
-        };
+        return Report(track, limit, now, bytes, percent, first.Time, span, secondsLeft, severity, fit);
     }
 }

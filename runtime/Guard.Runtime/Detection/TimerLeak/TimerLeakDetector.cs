@@ -13,7 +13,7 @@ namespace Guard.Runtime.Detection;
 /// last `timer.min-span` seconds, add `timer.growth` timers at `timer.rate` a minute or more, be a straight line (R²),
 /// keep its pace in its recent half, and end at a new high.
 /// </summary>
-public sealed class TimerLeakDetector : IDetector
+public sealed partial class TimerLeakDetector : IDetector
 {
     private readonly TimerLeakOptions _options;
     private readonly List<(DateTime Time, double Count)> _points = new();
@@ -40,18 +40,7 @@ public sealed class TimerLeakDetector : IDetector
         if (_episode.Active && counter.Value < _reportedLevel - (_reportedLevel - _reportedFloor) / 2)
         {
             var severity = _episode.End();
-            return new Finding
-            {
-                Kind = Kind,
-                Severity = severity,
-                Resolved = true,
-                Time = now,
-                Since = _episode.Since,
-                Message = $"active timers fell back to {counter.Value:0} (from {_reportedLevel:0}; {_reportedFloor:0} before the rise)",
-                Evidence = new Evidence().Add("activeTimers", Math.Round(counter.Value)).Add("peakActiveTimers", Math.Round(_reportedLevel))
-                    .Add("activeTimersAtStart", Math.Round(_reportedFloor)),
-                Advice = "",
-            };
+            return Resolved(now, severity, counter.Value);
         }
         return Evaluate(now, counter.Value);
     }
@@ -91,31 +80,6 @@ public sealed class TimerLeakDetector : IDetector
         _reportedFloor = first.Count;
         _reportedLevel = value;
 
-        // The series, thinned to at most 12 points across the rise.
-        var step = Math.Max(1, segment.Count / 12);
-        var series = segment.Where((_, i) => i % step == 0).Select(p => Math.Round(p.Count)).TakeLast(12).ToArray();
-        var evidence = new Evidence()
-            .Add("growthPerMinute", Math.Round(perMinute, 1))
-            .Add("growthPerSecond", Math.Round(perMinute / 60, 2))
-            .Add("fittedPerMinute", Math.Round(fit.Slope * 60, 1))
-            .Add("rSquared", Math.Round(fit.RSquared, 3))
-            .Add("activeTimers", Math.Round(value))
-            .Add("activeTimersAtStart", Math.Round(first.Count))
-            .Add("windowSeconds", Math.Round(span, 1))
-            .Add("activeTimersSeries", series);
-        return new Finding
-        {
-            Kind = Kind,
-            Severity = severity,
-            Time = now,
-            Since = first.Time,
-            Message = $"active timers grew by {growth:0} in {span:0} s ({first.Count:0} -> {value:0}), {perMinute:0} a minute ({perMinute / 60:0.#}/s) without leveling off",
-            Evidence = evidence,
-            Culprits = new[] { new Evidence().Add("timerGrowthPerMinute", Math.Round(perMinute, 1)).Add("activeTimers", Math.Round(value)) },
-            Advice = "Timers are created faster than they end. Dispose every System.Threading.Timer (and PeriodicTimer) you create, or keep one timer and "
-                + "Change() it instead of creating one per tick or per item; a callback that creates a new Timer each time it runs multiplies them. "
-                + "Task.Delay and CancellationTokenSource.CancelAfter count too: dispose CancellationTokenSources, and do not start long delays per request "
-                + "that nothing cancels. Every active timer roots its callback and whatever it captures.",
-        };
+        return Report(now, severity, segment, value, perMinute, fit);
     }
 }

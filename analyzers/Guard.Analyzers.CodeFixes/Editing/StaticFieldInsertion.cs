@@ -45,8 +45,8 @@ namespace Guard.Analyzers.CodeFixes.Editing
         /// </summary>
         public static TypeDeclarationSyntax Insert(TypeDeclarationSyntax type, string fieldText, string newLine)
         {
-            MemberDeclarationSyntax field = SyntaxFactory.ParseMemberDeclaration(fieldText.Replace("\r\n", "\n").Replace("\n", newLine))!
-                .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation, Formatter.Annotation);
+            MemberDeclarationSyntax field = SyntaxFactory.ParseMemberDeclaration(fieldText.Replace("\r\n", "\n").Replace("\n", newLine))!;
+            field = GlobalNames.MarkForSimplification(field).WithAdditionalAnnotations(Formatter.Annotation);
             var index = 0;
             for (var i = 0; i < type.Members.Count; i++)
             {

@@ -81,17 +81,11 @@ public sealed class SnapshotBuffer
     {
         try
         {
-            foreach (var line in File.ReadLines("/proc/meminfo"))
-            {
-                if (!line.StartsWith("MemAvailable:", StringComparison.Ordinal))
-                    continue;
-                var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                return parts.Length >= 2 && long.TryParse(parts[1], out var kb) ? kb * 1024 : null;
-            }
+            return MemoryLimits.MachineMemory("MemAvailable");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            return null;
         }
-        return null;
     }
 }

@@ -148,9 +148,12 @@ public sealed record MemoryLimits(long? HeapHardLimitBytes, string? HeapHardLimi
         return lowest;
     }
 
-    private static long? PhysicalMemory()
+    private static long? PhysicalMemory() => MachineMemory("MemTotal");
+
+    /// <summary>A figure of the machine's /proc/meminfo ("MemTotal", "MemAvailable"), in bytes; null when absent.</summary>
+    internal static long? MachineMemory(string field)
     {
-        var line = File.ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemTotal:", StringComparison.Ordinal));
+        var line = File.ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith(field + ":", StringComparison.Ordinal));
         var kb = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(1);
         return kb is not null && long.TryParse(kb, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value * 1024 : null;
     }

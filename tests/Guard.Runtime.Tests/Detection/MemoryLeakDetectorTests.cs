@@ -82,6 +82,75 @@ public class MemoryLeakDetectorTests
         }
     }
 
+    /// <summary>
+    /// A cache cleared on a cycle of <paramref name="period"/> s (stretched up to 30% at random), filled at a rate that
+    /// varies from tick to tick as in a starved process, with a gen2 collection every 3 to <paramref name="gen2Max"/> s at
+    /// random and a floor rising at <paramref name="leakMBPerSecond"/>.
+    /// </summary>
+    private static SyntheticStream IrregularCache(int seed, double period, double mbPerSecond, double gen2Max, double leakMBPerSecond = 0)
+    {
+        var random = new Random(seed);
+        var stream = NewStream();
+        var nextGen2 = 3 + random.NextDouble() * (gen2Max - 3);
+        var cycleStart = -random.NextDouble() * period;
+        var cycleLength = period * (1 + 0.3 * random.NextDouble());
+        var rate = mbPerSecond * (0.5 + random.NextDouble());
+        var size = rate * -cycleStart;
+        for (var s = 0.0; s <= 600; s += 2)
+        {
+            if (s - cycleStart >= cycleLength)
+            {
+                cycleStart = s;
+                cycleLength = period * (1 + 0.3 * random.NextDouble());
+                rate = mbPerSecond * (0.5 + random.NextDouble());
+                size = 0;
+            }
+            size += 2 * rate * (random.NextDouble() < 0.3 ? 0.1 : 1.4);
+            var gen2 = s >= nextGen2;
+            if (gen2)
+                nextGen2 = s + 3 + random.NextDouble() * (gen2Max - 3);
+            stream.Heap(s, gen2 ? 2 : 0, 40 + leakMBPerSecond * s + size + random.NextDouble() * 3);
+        }
+        return stream;
+    }
+
+    // The zoo under load (6 targets on 2 cores): a cache cleared every 60 s was suspected of a leak "keeping its gains
+    // across 1 reset", because a starved process's gen2 collections come at irregular moments of its cycle, so the
+    // trough seen after a clear is wherever the refill had got to. 1 seed in 1,000 reproduced it with one reset allowed.
+    [Theory]
+    [InlineData(60, 1.0, 20)]
+    [InlineData(60, 2.0, 20)]
+    [InlineData(60, 2.0, 50)]
+    [InlineData(60, 2.0, 100)]
+    [InlineData(60, 2.0, 150)]
+    [InlineData(30, 2.0, 50)]
+    [InlineData(120, 1, 100)]
+    [InlineData(120, 1, 200)]
+    public void A_periodic_cache_with_irregular_gen2_collections_is_never_a_leak(double period, double mbPerSecond, double gen2Max)
+    {
+        var failures = Enumerable.Range(0, 1000)
+            .Select(seed => (seed, findings: IrregularCache(seed, period, mbPerSecond, gen2Max).Findings))
+            .Where(run => run.findings.Count > 0)
+            .Select(run => $"seed {run.seed}: {run.findings[0].Message}")
+            .ToList();
+        Assert.True(failures.Count == 0, $"{failures.Count} of 1000: {string.Join(" | ", failures.Take(3))}");
+    }
+
+    [Theory]
+    [InlineData(60, 2.0, 20)]
+    [InlineData(30, 2.0, 50)]
+    [InlineData(120, 1.0, 50)]
+    public void A_leak_under_the_same_irregular_cache_is_still_reported(double period, double mbPerSecond, double gen2Max)
+    {
+        // 1 MB/s (60 MB/min) kept under the cache: reported within ten minutes. (With gen2 collections up to 50 s apart
+        // under a 60 s cycle, 6 seeds in 200 are still unreported at ten minutes; at 0.5 MB/s, 38 to 58 in 200, against 35
+        // to 39 when one reset was enough: the price of the false positive above.)
+        var missed = Enumerable.Range(0, 200)
+            .Where(seed => !IrregularCache(seed, period, mbPerSecond, gen2Max, leakMBPerSecond: 1.0).Findings.Any(f => !f.Resolved))
+            .ToList();
+        Assert.True(missed.Count == 0, $"missed in {missed.Count} of 200 (seeds {string.Join(", ", missed.Take(10))})");
+    }
+
     [Fact]
     public void A_first_sighting_is_a_warning_even_when_fast()
     {

@@ -19,14 +19,15 @@ namespace Guard.Runtime.Detection;
 /// A cache that is filled and cleared on a cycle looks exactly like a leak until it is cleared. So: a trend must span
 /// <see cref="MemoryLeakOptions.MinSpanSeconds"/> before a leak is even suspected; once the heap has been seen to reset
 /// (a gen2 point far below the peak before it), the process has a cycle, and a trend must also outlast 1.5 cycles, or
-/// keep its gains across resets (each trough higher than the last). A first sighting is a warning ("suspected"); it is
-/// confirmed when the trend goes on for <see cref="MemoryLeakOptions.ConfirmSpanSeconds"/> or across two resets, and only
+/// keep its gains across two resets or more (each trough higher than the last). A first sighting is a warning ("suspected");
+/// it is confirmed when the trend goes on for <see cref="MemoryLeakOptions.ConfirmSpanSeconds"/> or across three resets, and only
 /// a confirmed leak can be critical. When the heap falls back, a resolved record follows.
 /// </para>
 /// </summary>
 public sealed partial class MemoryLeakDetector : IDetector
 {
     private const double BytesPerMB = 1048576.0;
+    private const int MinResetsKeepingGains = 2;
 
     private readonly MemoryLeakOptions _options;
     private readonly AllocationSampler? _allocations;
@@ -136,9 +137,12 @@ public sealed partial class MemoryLeakDetector : IDetector
         if (provenMB < _options.MinGrowthMB || provenPerMin < _options.MinGrowthMBPerMin)
             return null;
 
-        // Resets inside the trend must each leave the heap higher than the one before: gains kept across the cycle.
+        // Resets inside the trend must each leave the heap higher than the one before: gains kept across the cycle. One
+        // reset is not evidence of that: the trough a gen2 finds after a clear is wherever the refill had got to when the
+        // collection came (irregular in a starved process), and the trend starts at the window's lowest point; two
+        // troughs that each rise are.
         var resetsInside = _resets.Where(r => r.Time > first.Time && r.Time <= gen2.Time).ToList();
-        var keptAcrossCycles = resetsInside.Count > 0;
+        var keptAcrossCycles = resetsInside.Count >= MinResetsKeepingGains;
         var previousTrough = first.MB;
         foreach (var reset in resetsInside)
         {
@@ -175,7 +179,7 @@ public sealed partial class MemoryLeakDetector : IDetector
         if (!keptAcrossCycles && cycleSeconds > 0 && spanSeconds < 1.5 * cycleSeconds)
             return null;
 
-        var confirmed = spanSeconds >= _options.ConfirmSpanSeconds || resetsInside.Count >= 2;
+        var confirmed = spanSeconds >= _options.ConfirmSpanSeconds || resetsInside.Count > MinResetsKeepingGains;
         var severity = confirmed && provenPerMin >= _options.CriticalGrowthMBPerMin ? Severity.Critical : Severity.Warning;
         if (_reported && (_confirmed || !confirmed))
             return null;

@@ -69,9 +69,18 @@ internal sealed class WatchOptions
         HelpName = "file",
     };
 
+    public Option<bool> AllocationSampling { get; } = new("--alloc-sampling")
+    {
+        Description = "Sample allocations for the whole session (GCAllocationTick, one event per ~100 KB allocated), to name the most allocated "
+            + "types over the last 30 s in every GC pressure and leak finding. Off by default: it costs the target all the time, and a GC pressure "
+            + "finding is given its allocating types and methods by a short stack burst once it exists.",
+    };
+
+    // The default since continuous sampling became opt-in; still accepted so that scripts written before keep working.
     public Option<bool> NoAllocationSampling { get; } = new("--no-alloc-sampling")
     {
-        Description = "Do not sample allocations (GCAllocationTick, one event per ~100 KB allocated): cheaper for the target, but no allocating types are named.",
+        Description = "Do not sample allocations for the whole session (the default).",
+        Hidden = true,
     };
 
     public Option<bool> NoHeapSnapshots { get; } = new("--no-heap-snapshots")
@@ -121,13 +130,14 @@ internal sealed class WatchOptions
         command.Options.Add(FailOn);
         command.Options.Add(Thresholds);
         command.Options.Add(Output);
+        command.Options.Add(AllocationSampling);
         command.Options.Add(NoAllocationSampling);
         command.Options.Add(NoHeapSnapshots);
     }
 
     public WatchSettings Read(ParseResult parse)
     {
-        var detectors = new DetectorOptions { SampleAllocations = !parse.GetValue(NoAllocationSampling) };
+        var detectors = new DetectorOptions { SampleAllocations = parse.GetValue(AllocationSampling) && !parse.GetValue(NoAllocationSampling) };
         detectors.HeapSnapshots.Enabled = !parse.GetValue(NoHeapSnapshots);
         foreach (var setting in parse.GetValue(Thresholds) ?? Array.Empty<string>())
             detectors.TrySet(setting, out _);

@@ -93,7 +93,7 @@ internal static class Overhead
         var watched = new[]
         {
             new Condition("guard attach (default session)", (pid, _) => Tool("dotnet", guard, "attach", Str(pid), "--format", "json", "--no-heap-snapshots")),
-            new Condition("guard attach --no-alloc-sampling", (pid, _) => Tool("dotnet", guard, "attach", Str(pid), "--format", "json", "--no-heap-snapshots", "--no-alloc-sampling")),
+            new Condition("guard attach --alloc-sampling", (pid, _) => Tool("dotnet", guard, "attach", Str(pid), "--format", "json", "--no-heap-snapshots", "--alloc-sampling")),
             new Condition("dotnet-counters monitor", (pid, _) => Tool(counters, "monitor", "-p", Str(pid), "--refresh-interval", "1")),
             new Condition("dotnet-trace collect (default profile)", (pid, file) => Tool(trace, "collect", "-p", Str(pid), "-o", file)),
             new Condition("dotnet-trace collect --profile gc-collect", (pid, file) => Tool(trace, "collect", "-p", Str(pid), "--profile", "gc-collect", "-o", file)),

@@ -120,8 +120,13 @@ public sealed partial class DetectorOptions
     /// </summary>
     public double StallSeconds { get; set; } = 60;
 
-    /// <summary>Sample allocations (GCAllocationTick) to name the most allocated types. Costs one event per ~100 KB allocated.</summary>
-    public bool SampleAllocations { get; set; } = true;
+    /// <summary>
+    /// Sample allocations (GCAllocationTick) for the whole session, to name the most allocated types over the last 30 s.
+    /// Off by default: it needs the runtime provider at Verbose, which costs the target one event per ~100 KB allocated
+    /// and every Verbose event of the threading and exception keywords besides, all the time. A GC pressure finding gets
+    /// its allocating types and methods from a stack burst once it exists, and a leak its growing types from heap snapshots.
+    /// </summary>
+    public bool SampleAllocations { get; set; }
 
     /// <summary>One settable threshold: its key, what it means, and how to read and write it.</summary>
     public sealed record Threshold(string Key, string Description, double Min, double Max, Func<DetectorOptions, double> Get, Action<DetectorOptions, double> Set);

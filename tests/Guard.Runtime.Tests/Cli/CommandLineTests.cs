@@ -17,29 +17,32 @@ public class CommandLineTests
     }
 
     [Fact]
-    public void Defaults_are_text_fail_on_warning_no_duration_and_sampling_on()
+    public void Defaults_are_text_fail_on_warning_no_duration_and_no_continuous_allocation_sampling()
     {
         var (settings, parse) = Read("");
         Assert.Empty(parse.Errors);
         Assert.Null(settings.Duration);
         Assert.Equal(OutputFormat.Text, settings.Format);
         Assert.Equal(Severity.Warning, settings.FailOn);
-        Assert.True(settings.Detectors.SampleAllocations);
+        Assert.False(settings.Detectors.SampleAllocations);
         Assert.Null(settings.OutputPath);
     }
 
     [Fact]
     public void Options_are_read_into_settings()
     {
-        var (settings, parse) = Read("--duration 30 --format json --fail-on critical -t gc.pause=35 --threshold leak.rate=2.5 --no-alloc-sampling -o out.jsonl");
+        var (settings, parse) = Read("--duration 30 --format json --fail-on critical -t gc.pause=35 --threshold leak.rate=2.5 --alloc-sampling -o out.jsonl");
         Assert.Empty(parse.Errors);
         Assert.Equal(TimeSpan.FromSeconds(30), settings.Duration);
         Assert.Equal(OutputFormat.Json, settings.Format);
         Assert.Equal(Severity.Critical, settings.FailOn);
         Assert.Equal(35, settings.Detectors.Gc.PausePercentWarning);
         Assert.Equal(2.5, settings.Detectors.Leak.MinGrowthMBPerMin);
-        Assert.False(settings.Detectors.SampleAllocations);
+        Assert.True(settings.Detectors.SampleAllocations);
         Assert.EndsWith("out.jsonl", settings.OutputPath);
+        // Accepted as before, and what the default is now.
+        Assert.False(Read("--no-alloc-sampling").Settings.Detectors.SampleAllocations);
+        Assert.False(Read("--alloc-sampling --no-alloc-sampling").Settings.Detectors.SampleAllocations);
     }
 
     [Fact]

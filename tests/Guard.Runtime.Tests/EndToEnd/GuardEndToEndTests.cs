@@ -21,9 +21,9 @@ public class GuardEndToEndTests
         guard.StandardOutput.Where(l => l.StartsWith("{", StringComparison.Ordinal)).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToArray();
 
     /// <summary>Attaches with JSON output, waits for a finding of the kind, then stops guard with Ctrl+C.</summary>
-    private static void AttachAndExpect(string kind, TimeSpan within, params string[] scenario) => AttachAndExpect(kind, within, Array.Empty<string>(), scenario);
+    private static JsonElement[] AttachAndExpect(string kind, TimeSpan within, params string[] scenario) => AttachAndExpect(kind, within, Array.Empty<string>(), scenario);
 
-    private static void AttachAndExpect(string kind, TimeSpan within, string[] guardOptions, params string[] scenario)
+    private static JsonElement[] AttachAndExpect(string kind, TimeSpan within, string[] guardOptions, params string[] scenario)
     {
         using var target = CliProcess.Target(scenario);
         using var guard = CliProcess.Guard(new[] { "attach", target.Id.ToString(), "--format", "json", "--duration", ((int)within.TotalSeconds).ToString() }.Concat(guardOptions).ToArray());
@@ -45,6 +45,7 @@ public class GuardEndToEndTests
             Assert.Equal(JsonValueKind.Object, finding.GetProperty("evidence").ValueKind);
         }
         Assert.Contains(guard.StandardError, line => line.StartsWith("guard: watched process", StringComparison.Ordinal));
+        return JsonFindings(guard);
     }
 
     [Fact]
@@ -56,7 +57,15 @@ public class GuardEndToEndTests
     [Fact]
     public void Attach_reports_gc_pressure()
     {
-        AttachAndExpect(FindingKinds.GcPressure, TimeSpan.FromSeconds(20), "gc", "--delay", "2", "--duration", "90");
+        var findings = AttachAndExpect(FindingKinds.GcPressure, TimeSpan.FromSeconds(20), "gc", "--delay", "2", "--duration", "90");
+
+        // Without continuous allocation sampling (the default), the stack burst taken once the finding exists names
+        // the allocating types and the target's methods that allocate them.
+        var first = findings.First(f => f.GetProperty("kind").GetString() == FindingKinds.GcPressure);
+        var culprits = first.GetProperty("culprits").EnumerateArray().ToArray();
+        Assert.True(culprits.Length > 0, first.ToString());
+        Assert.Contains(culprits, c => c.GetProperty("type").GetString() is "System.Byte[]" or "System.Object[]"
+            && c.TryGetProperty("method", out var method) && method.GetString()!.StartsWith("Guard.TestTargets", StringComparison.Ordinal));
     }
 
     [Fact]

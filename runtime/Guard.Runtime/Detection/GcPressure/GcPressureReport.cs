@@ -59,7 +59,7 @@ public sealed partial class GcPressureDetector
         if (a.InducedPressure)
             advice.Append("Remove the GC.Collect() calls: each one is a blocking full collection that pauses every thread, and the GC already collects when the budget is spent. ");
         if (a.PausePressure || a.Gen2Pressure)
-            advice.Append("Allocate less on the hot path (the most allocated types are listed, from allocation sampling): reuse buffers and objects, avoid LINQ, closures and boxing in loops; "
+            advice.Append("Allocate less on the hot path (the culprits, when sampled, are the most allocated types and the methods that allocate them): reuse buffers and objects, avoid LINQ, closures and boxing in loops; "
                 + "a large live object graph makes every collection slower, so bound caches. Server GC shortens pauses on multi-core machines at the cost of memory. ");
         // Named only when the large object heap drives the gen2 collections, not for one large allocation at startup.
         if ((a.Gen2Pressure && a.LohGen2 >= 2 && a.LohGen2 * 2 >= a.Gen2InWindow)

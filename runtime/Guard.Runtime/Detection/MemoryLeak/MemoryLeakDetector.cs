@@ -35,6 +35,11 @@ public sealed partial class MemoryLeakDetector : IDetector
     // stream of thousands of collections a second does not shift the whole list on every point.
     private readonly List<Point> _points = new();
     private int _head;
+    // Ephemeral points are thinned to one a second (the lowest: the tightest bound on live data): at a hundred
+    // collections a second the window would otherwise hold 60,000 points and copy them at every gen2 collection, which
+    // is what guard's own memory grew with on GC-heavy targets. Gen2 points, the ones judged, are all kept.
+    private static readonly TimeSpan EphemeralSpacing = TimeSpan.FromSeconds(1);
+    private DateTime _ephemeralSince = DateTime.MinValue;
     private readonly List<Reset> _resets = new();
     private DateTime? _firstSeen;
     private double _peakSinceReset = double.NegativeInfinity;
@@ -55,6 +60,9 @@ public sealed partial class MemoryLeakDetector : IDetector
 
     public string Kind => FindingKinds.MemoryLeak;
 
+    /// <summary>Points held for the window (bounded by the thinning of ephemeral points).</summary>
+    internal int PointsHeld => _points.Count - _head;
+
     private readonly record struct Point(DateTime Time, double MB, bool Gen2);
 
     /// <summary>The heap after a gen2 collection fell far below the peak before it: the process gave memory back.</summary>
@@ -67,6 +75,14 @@ public sealed partial class MemoryLeakDetector : IDetector
 
         _firstSeen ??= heap.Time;
         var point = new Point(heap.Time, heap.ObjectBytes / BytesPerMB, heap.Generation >= 2);
+        if (!point.Gen2 && _points.Count > _head && !_points[^1].Gen2 && point.Time - _ephemeralSince < EphemeralSpacing)
+        {
+            if (point.MB < _points[^1].MB)
+                _points[^1] = point;
+            return null;
+        }
+        if (!point.Gen2)
+            _ephemeralSince = point.Time;
         _points.Add(point);
         var window = TimeSpan.FromSeconds(_options.WindowSeconds);
         while (_head < _points.Count && point.Time - _points[_head].Time > window)
@@ -165,13 +181,20 @@ public sealed partial class MemoryLeakDetector : IDetector
                 return null;
         }
 
-        double earlierGen2 = double.NegativeInfinity;
+        // A new high: above every gen2 point before the trend by a margin (a sawtooth back at its old peak is not a leak),
+        // and at least every one inside it. Inside the trend no margin is asked: with a gen2 collection every second, a
+        // leak of 4 MB/s climbs 4 MB from one to the next, and would never be "half the growth floor" above the last.
+        double beforeTrend = double.NegativeInfinity, insideTrend = double.NegativeInfinity;
         for (var i = _head; i < _points.Count; i++)
         {
-            if (_points[i].Gen2 && _points[i].Time < gen2.Time)
-                earlierGen2 = Math.Max(earlierGen2, _points[i].MB);
+            if (!_points[i].Gen2 || _points[i].Time >= gen2.Time)
+                continue;
+            if (i < start)
+                beforeTrend = Math.Max(beforeTrend, _points[i].MB);
+            else
+                insideTrend = Math.Max(insideTrend, _points[i].MB);
         }
-        if (gen2.MB < earlierGen2 + _options.MinGrowthMB / 2)
+        if (gen2.MB < beforeTrend + _options.MinGrowthMB / 2 || gen2.MB < insideTrend)
             return null;
 
         // A process seen to reset has a cycle: a trend that has not outlasted it (1.5 cycles) may be the cycle itself.

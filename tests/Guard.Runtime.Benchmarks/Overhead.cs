@@ -34,6 +34,7 @@ internal static class Overhead
         private readonly Process _process;
         private long _ops;
         private long _ms;
+        private long _cpuMs;
 
         public Workload(string targets, TimeSpan duration, int cpuWork)
         {
@@ -46,6 +47,9 @@ internal static class Overhead
                 if (e.Data is { } line && line.StartsWith("ops ", StringComparison.Ordinal))
                 {
                     var parts = line.Split(' ');
+                    // The target's CPU time read with each count: work per CPU-second is the cost paid inside the
+                    // process (events written, the runtime's session threads), whatever share of the cores it gets.
+                    Interlocked.Exchange(ref _cpuMs, (long)(Cpu(_process) * 1000));
                     Interlocked.Exchange(ref _ms, long.Parse(parts[2], CultureInfo.InvariantCulture));
                     Interlocked.Exchange(ref _ops, long.Parse(parts[1], CultureInfo.InvariantCulture));
                 }
@@ -56,12 +60,15 @@ internal static class Overhead
         public int Pid => _process.Id;
 
         /// <summary>Books per second over the next <paramref name="window"/>, by the workload's own clock.</summary>
-        public double Measure(TimeSpan window)
+        public double Measure(TimeSpan window) => MeasureWork(window).PerSecond;
+
+        /// <summary>Books per second, and books per CPU-second of the target, over the next <paramref name="window"/>.</summary>
+        public (double PerSecond, double PerCpuSecond) MeasureWork(TimeSpan window)
         {
-            var (ops0, ms0) = (Interlocked.Read(ref _ops), Interlocked.Read(ref _ms));
+            var (ops0, ms0, cpu0) = (Interlocked.Read(ref _ops), Interlocked.Read(ref _ms), Interlocked.Read(ref _cpuMs));
             Thread.Sleep(window);
-            var (ops1, ms1) = (Interlocked.Read(ref _ops), Interlocked.Read(ref _ms));
-            return ms1 > ms0 ? (ops1 - ops0) * 1000.0 / (ms1 - ms0) : 0;
+            var (ops1, ms1, cpu1) = (Interlocked.Read(ref _ops), Interlocked.Read(ref _ms), Interlocked.Read(ref _cpuMs));
+            return (ms1 > ms0 ? (ops1 - ops0) * 1000.0 / (ms1 - ms0) : 0, cpu1 > cpu0 ? (ops1 - ops0) * 1000.0 / (cpu1 - cpu0) : 0);
         }
 
         public void Dispose()
@@ -99,6 +106,7 @@ internal static class Overhead
             new Condition("dotnet-trace collect --profile gc-collect", (pid, file) => Tool(trace, "collect", "-p", Str(pid), "--profile", "gc-collect", "-o", file)),
         };
         var ratios = watched.ToDictionary(c => c.Name, _ => new List<double>());
+        var cpuRatios = watched.ToDictionary(c => c.Name, _ => new List<double>());
         var toolCpu = watched.ToDictionary(c => c.Name, _ => new List<double>());
         var toolMemory = watched.ToDictionary(c => c.Name, _ => new List<double>());
         var alone = new List<double>();
@@ -115,13 +123,13 @@ internal static class Overhead
             var order = Enumerable.Range(0, watched.Length).Select(i => watched[(i + round) % watched.Length]).ToList();
             foreach (var condition in order)
             {
-                var before = workload.Measure(window);
+                var (before, beforePerCpu) = workload.MeasureWork(window);
                 var file = Path.Combine(scratch, $"r{round}.nettrace");
                 using var tool = condition.Start(workload.Pid, file);
                 Thread.Sleep(3000); // the session is up and its rundown (if any) done
                 var findings0 = Volatile.Read(ref s_findings);
                 var cpu0 = Cpu(tool);
-                var during = workload.Measure(window);
+                var (during, duringPerCpu) = workload.MeasureWork(window);
                 var cpu = (Cpu(tool) - cpu0) / windowSeconds * 100;
                 var memory = Resident(tool);
                 Stop(tool);
@@ -131,9 +139,11 @@ internal static class Overhead
                 Thread.Sleep(2000);
                 alone.Add(before);
                 ratios[condition.Name].Add(during / before);
+                cpuRatios[condition.Name].Add(duringPerCpu / beforePerCpu);
                 toolCpu[condition.Name].Add(cpu);
                 toolMemory[condition.Name].Add(memory);
-                Console.Error.WriteLine($"  round {round + 1}: {condition.Name}: {during:0} vs {before:0} books/s alone ({during / before:0.000}); tool {cpu:0.0}% of a core, {memory:0} MB");
+                Console.Error.WriteLine($"  round {round + 1}: {condition.Name}: {during:0} vs {before:0} books/s alone ({during / before:0.000}); "
+                    + $"{duringPerCpu:0} vs {beforePerCpu:0} books per CPU-second ({duringPerCpu / beforePerCpu:0.000}); tool {cpu:0.0}% of a core, {memory:0} MB");
             }
         }
 
@@ -141,13 +151,16 @@ internal static class Overhead
         Console.WriteLine($"alone: median {Median(alone):0} books/s (spread {alone.Min():0} to {alone.Max():0}) over {alone.Count} windows; "
             + $"guard reported {findings.Sum()} finding(s) during its {findings.Count} windows");
         Console.WriteLine();
-        Console.WriteLine("| watching with | throughput vs alone, median | spread (min to max) | cost, median | the tool's own CPU, % of a core | the tool's memory, MB |");
-        Console.WriteLine("|---|---|---|---|---|---|");
+        // Throughput counts everything, the tool's own CPU competing for the cores included, and moves with whatever else
+        // runs on the machine; work per CPU-second of the target counts only what watching costs inside the process.
+        Console.WriteLine("| watching with | throughput vs alone, median | spread (min to max) | cost, median | work per target CPU-second vs alone, median | spread | in-process cost, median | the tool's own CPU, % of a core | the tool's memory, MB |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
         foreach (var condition in watched)
         {
             var r = ratios[condition.Name];
+            var c = cpuRatios[condition.Name];
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {condition.Name} | {Median(r):0.000} | {r.Min():0.000} to {r.Max():0.000} | {(1 - Median(r)) * 100:0.0}% | {Median(toolCpu[condition.Name]):0.0} | {Median(toolMemory[condition.Name]):0} |"));
+                $"| {condition.Name} | {Median(r):0.000} | {r.Min():0.000} to {r.Max():0.000} | {(1 - Median(r)) * 100:0.0}% | {Median(c):0.000} | {c.Min():0.000} to {c.Max():0.000} | {(1 - Median(c)) * 100:0.0}% | {Median(toolCpu[condition.Name]):0.0} | {Median(toolMemory[condition.Name]):0} |"));
         }
 
         Console.WriteLine();

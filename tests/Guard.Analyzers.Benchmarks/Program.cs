@@ -7,7 +7,8 @@ namespace Guard.Analyzers.Benchmarks;
 
 /// <summary>
 /// generate &lt;dir&gt; &lt;lines&gt;: writes the generated code base (see run.sh for the build that measures it);
-/// report &lt;log&gt;...: reads the analyzer times of ReportAnalyzer build logs and prints the docs/benchmarks.md rows.
+/// report &lt;log&gt;...: reads the analyzer times of ReportAnalyzer build logs and prints the docs/benchmarks.md rows;
+/// profile &lt;dir&gt; &lt;Guard.Analyzers.dll&gt; [repetitions] [diagnostics.txt]: Guard's analyzers alone, in process (AnalyzerProfile).
 /// </summary>
 public static class Program
 {
@@ -32,7 +33,9 @@ public static class Program
                 Console.WriteLine(AnalyzerTimes.Parse(File.ReadAllLines(log)).Describe(Path.GetFileNameWithoutExtension(log)));
             return 0;
         }
-        Console.Error.WriteLine("usage: generate <dir> <lines> | report <build.log>...");
+        if (args.Length >= 3 && args[0] == "profile")
+            return AnalyzerProfile.Run(args[1], args[2], args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 5, args.Length > 4 ? args[4] : null);
+        Console.Error.WriteLine("usage: generate <dir> <lines> | report <build.log>... | profile <dir> <Guard.Analyzers.dll> [repetitions] [diagnostics.txt]");
         return 2;
     }
 }

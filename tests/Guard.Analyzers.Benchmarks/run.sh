@@ -4,6 +4,9 @@
 # same csc run, and prints each build's times. Not run by CI.
 #   tests/Guard.Analyzers.Benchmarks/run.sh [lines...]        (default: 50000 100000 200000)
 # GUARD_BENCH_DIR (default /tmp/guard-analyzer-bench) holds the generated projects and the build logs.
+# To time Guard's rules alone, in process, on a code base this script generated and restored (no csc, no peers):
+#   dotnet <bench.dll> profile "$GUARD_BENCH_DIR/50000" <Guard.Analyzers.dll> [runs] [diagnostics.txt]
+# (GUARD_PROFILE_RULES=GRD001,GRD004 for some rules only; the diagnostics file compares two builds of the analyzers.)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=${GUARD_BENCH_DIR:-/tmp/guard-analyzer-bench}

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -12,10 +13,31 @@ namespace Guard.Analyzers.Infrastructure
     /// </summary>
     internal static class AssignedValues
     {
+        /// <summary>
+        /// A field's or property's values, found once per symbol: every call on <c>_http</c> or <c>_pipeline</c> asks,
+        /// for GRD001, GRD003, GRD004 and others, and each answer is a walk of the whole declaring type. Weak keys:
+        /// the values go with the compilation whose symbol they belong to.
+        /// </summary>
+        private static readonly ConditionalWeakTable<ISymbol, Values> MemberValues = new ConditionalWeakTable<ISymbol, Values>();
+
+        private static readonly ConditionalWeakTable<ISymbol, Values>.CreateValueCallback ReadMember = symbol => new Values(Read(symbol));
+
+        private sealed class Values
+        {
+            public Values(ImmutableArray<ExpressionSyntax> items) => Items = items;
+
+            public ImmutableArray<ExpressionSyntax> Items { get; }
+        }
+
         public static ImmutableArray<ExpressionSyntax> Of(ISymbol symbol)
         {
             if (symbol is not (IFieldSymbol or IPropertySymbol or ILocalSymbol) || symbol.DeclaringSyntaxReferences.Length != 1)
                 return ImmutableArray<ExpressionSyntax>.Empty;
+            return symbol is ILocalSymbol ? Read(symbol) : MemberValues.GetValue(symbol, ReadMember).Items;
+        }
+
+        private static ImmutableArray<ExpressionSyntax> Read(ISymbol symbol)
+        {
             var builder = ImmutableArray.CreateBuilder<ExpressionSyntax>();
             var declaration = symbol.DeclaringSyntaxReferences[0].GetSyntax();
             switch (declaration)

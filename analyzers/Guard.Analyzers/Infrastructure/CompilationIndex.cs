@@ -121,21 +121,51 @@ namespace Guard.Analyzers.Infrastructure
                         index.AddRegistration(invocation, name, resilient: false, Model);
                     else if (hasExecute && PollyNames.ExecuteMethods.Contains(name))
                     {
-                        var inHandler = IsInSendOverride(invocation);
-                        if (inHandler || HasMethodGroupArgument(invocation) || DelegateParametersRunBy(invocation).Owner != null)
-                            index.AddExecute(invocation, Model(), types, inHandler, cancellationToken);
+                        index.AddExecute(invocation, Model, types, cancellationToken);
                     }
                 }
             }
             return index;
         }
 
-        private static bool HasMethodGroupArgument(InvocationExpressionSyntax invocation)
+        /// <summary>
+        /// The arguments that may be method groups: simple names and member accesses, less the names of parameters of
+        /// the methods, local functions and lambdas around the call (<c>ExecuteAsync(async token =&gt; ..., ct)</c>): a
+        /// simple name finds a parameter in scope before any member, so those are never method groups.
+        /// </summary>
+        private static List<ExpressionSyntax>? MethodGroupCandidates(InvocationExpressionSyntax invocation)
         {
+            List<ExpressionSyntax>? candidates = null;
             foreach (var argument in invocation.ArgumentList.Arguments)
             {
-                if (argument.Expression is SimpleNameSyntax or MemberAccessExpressionSyntax)
-                    return true;
+                if (argument.Expression is not (SimpleNameSyntax or MemberAccessExpressionSyntax))
+                    continue;
+                if (argument.Expression is IdentifierNameSyntax identifier && IsEnclosingParameter(invocation, identifier.Identifier.ValueText))
+                    continue;
+                (candidates ??= new List<ExpressionSyntax>()).Add(argument.Expression);
+            }
+            return candidates;
+        }
+
+        private static bool IsEnclosingParameter(SyntaxNode node, string name)
+        {
+            foreach (var ancestor in node.Ancestors())
+            {
+                switch (ancestor)
+                {
+                    case SimpleLambdaExpressionSyntax lambda when lambda.Parameter.Identifier.ValueText == name:
+                        return true;
+                    case ParenthesizedLambdaExpressionSyntax lambda when IsParameterName(lambda.ParameterList, name):
+                        return true;
+                    case AnonymousMethodExpressionSyntax { ParameterList: { } parameters } when IsParameterName(parameters, name):
+                        return true;
+                    case LocalFunctionStatementSyntax function when IsParameterName(function.ParameterList, name):
+                        return true;
+                    case BaseMethodDeclarationSyntax method:
+                        return IsParameterName(method.ParameterList, name);
+                    case MemberDeclarationSyntax:
+                        return false;
+                }
             }
             return false;
         }
@@ -213,10 +243,31 @@ namespace Guard.Analyzers.Infrastructure
             return false;
         }
 
-        private void AddExecute(InvocationExpressionSyntax invocation, SemanticModel model, KnownTypes types, bool inHandler, CancellationToken cancellationToken)
+        /// <summary>
+        /// Records what a Polly Execute call tells: a message handler that retries, method groups it runs, a method that
+        /// runs its delegate parameter through it. Decided by syntax and declarations first; the receiver's type (which
+        /// binds the method body) is asked only when one of those may apply.
+        /// </summary>
+        private void AddExecute(InvocationExpressionSyntax invocation, Func<SemanticModel> getModel, KnownTypes types, CancellationToken cancellationToken)
         {
             if (invocation.Expression is not MemberAccessExpressionSyntax member)
                 return;
+            var inHandler = IsInSendOverride(invocation);
+            var methodGroups = MethodGroupCandidates(invocation);
+            var (owner, names) = DelegateParametersRunBy(invocation);
+            IMethodSymbol? runner = null;
+            var runnerUnknown = false;
+            if (owner != null && names != null)
+            {
+                // A method's declared symbol needs no binding; a local function's does, so it is looked up after the receiver.
+                if (owner is LocalFunctionStatementSyntax)
+                    runnerUnknown = true;
+                else if (getModel().GetDeclaredSymbol(owner, cancellationToken) is IMethodSymbol method && HasDelegateParameter(method, names))
+                    runner = method;
+            }
+            if (!inHandler && methodGroups is null && runner is null && !runnerUnknown)
+                return;
+            var model = getModel();
             if (!types.IsPollyExecutor(model.GetTypeInfo(member.Expression, cancellationToken).Type))
                 return;
             if (inHandler && model.GetEnclosingSymbol(invocation.SpanStart, cancellationToken)?.ContainingType is { } handler &&
@@ -226,19 +277,21 @@ namespace Guard.Analyzers.Infrastructure
                 HasRetryingMessageHandler = true;
                 _retryingHandlers.Add(handler.OriginalDefinition);
             }
-            foreach (var argument in invocation.ArgumentList.Arguments)
+            if (methodGroups != null)
             {
-                if (argument.Expression is not (SimpleNameSyntax or MemberAccessExpressionSyntax))
-                    continue;
-                var info = model.GetSymbolInfo(argument.Expression, cancellationToken);
-                var method = info.Symbol as IMethodSymbol;
-                if (method is null && info.CandidateSymbols.Length == 1)
-                    method = info.CandidateSymbols[0] as IMethodSymbol;
-                if (method != null && method.MethodKind is MethodKind.Ordinary or MethodKind.LocalFunction)
-                    _methodGroupsExecutedByPolly.Add(method.OriginalDefinition);
+                foreach (var argument in methodGroups)
+                {
+                    var info = model.GetSymbolInfo(argument, cancellationToken);
+                    var method = info.Symbol as IMethodSymbol;
+                    if (method is null && info.CandidateSymbols.Length == 1)
+                        method = info.CandidateSymbols[0] as IMethodSymbol;
+                    if (method != null && method.MethodKind is MethodKind.Ordinary or MethodKind.LocalFunction)
+                        _methodGroupsExecutedByPolly.Add(method.OriginalDefinition);
+                }
             }
-            var (owner, names) = DelegateParametersRunBy(invocation);
-            if (owner != null && names != null && model.GetDeclaredSymbol(owner, cancellationToken) is IMethodSymbol runner && HasDelegateParameter(runner, names))
+            if (runnerUnknown && model.GetDeclaredSymbol(owner!, cancellationToken) is IMethodSymbol localFunction && HasDelegateParameter(localFunction, names!))
+                runner = localFunction;
+            if (runner != null)
                 _delegateRunners.Add(runner.OriginalDefinition);
         }
 

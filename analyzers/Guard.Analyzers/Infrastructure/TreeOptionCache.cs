@@ -20,5 +20,16 @@ namespace Guard.Analyzers.Infrastructure
                 return (T)cached;
             return (T)_values.GetOrAdd((tree, key), _ => read()!);
         }
+
+        /// <summary>
+        /// <see cref="Get{T}(SyntaxTree, string, Func{T})"/> for callers on a hot path: with a static reader and its
+        /// state, a lookup that finds the value allocates nothing (no closure per call).
+        /// </summary>
+        public T Get<TState, T>(SyntaxTree tree, string key, TState state, Func<TState, SyntaxTree, T> read)
+        {
+            if (_values.TryGetValue((tree, key), out var cached))
+                return (T)cached;
+            return (T)_values.GetOrAdd((tree, key), _ => read(state, tree)!);
+        }
     }
 }

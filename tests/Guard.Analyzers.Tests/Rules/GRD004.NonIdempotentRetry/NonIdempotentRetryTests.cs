@@ -549,6 +549,36 @@ public class NonIdempotentRetryTests
         }
         """, messageContains: "'PostAsJsonAsync' is retried by a Polly resilience pipeline: if the order reached the exchange");
 
+    /// <summary>
+    /// The analyzer-cost benchmark's order service (tests/Guard.Analyzers.Benchmarks): a pipeline field given another
+    /// class's static pipeline retries the POST (an unknown pipeline may retry), so a body without a key is reported;
+    /// its "unsafe" path posts the caller's order, whose type has a ClientOrderId the caller may have set: silent,
+    /// precision first, as for any order from outside the method.
+    /// </summary>
+    [Fact]
+    public Task Judges_the_benchmark_order_paths_by_their_body_not_by_the_shared_pipeline() => Verify("""
+        public sealed record BenchOrder(string Symbol, decimal Quantity, string? ClientOrderId = null);
+
+        public static class Pipelines
+        {
+            public static readonly ResiliencePipeline Retry = new ResiliencePipelineBuilder().AddRetry(new Polly.Retry.RetryStrategyOptions()).Build();
+        }
+
+        class OrderService
+        {
+            private readonly HttpClient _http;
+            private readonly ResiliencePipeline _retry = Pipelines.Retry;
+
+            public OrderService(IHttpClientFactory factory) => _http = factory.CreateClient("exchange");
+
+            async Task<HttpResponseMessage> CallersOrder(BenchOrder order, CancellationToken ct) =>
+                await _retry.ExecuteAsync(async token => await _http.PostAsJsonAsync("api/v3/order", order, token), ct);
+
+            async Task<HttpResponseMessage> BodyWithoutKey(string symbol, CancellationToken ct) =>
+                await _retry.ExecuteAsync(async token => await [|_http.PostAsJsonAsync("api/v3/order", new { symbol, quantity = 1m }, token)|], ct);
+        }
+        """);
+
     [Fact]
     public Task Reports_a_post_to_a_const_or_interpolated_order_uri_in_a_retry_loop() => Verify("""
         class Bot

@@ -82,7 +82,7 @@ namespace Guard.Analyzers.Rules.GRD003
             public bool UnknownPipelinesMayThrottle => Guard.Types.HasPolly && _unknownPipelinesMayThrottle.Value;
 
             public TreeOptions OptionsFor(AnalyzerOptions options, SyntaxTree tree) =>
-                Guard.TreeOptions.Get(tree, GuardDescriptors.UnthrottledCallsId, () => new TreeOptions(options, tree));
+                Guard.TreeOptions.Get(tree, GuardDescriptors.UnthrottledCallsId, options, static (o, t) => new TreeOptions(o, t));
 
             /// <summary>One text search per tree, once: does any code add a limiter to a Polly pipeline or policy?</summary>
             private static bool BuildsPollyLimiters(Compilation compilation)

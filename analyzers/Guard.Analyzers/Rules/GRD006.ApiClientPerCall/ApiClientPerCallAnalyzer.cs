@@ -47,9 +47,8 @@ namespace Guard.Analyzers.Rules.GRD006
             if (!isHttpClient)
             {
                 var tree = creation.Syntax.SyntaxTree;
-                var options = context.Options;
-                var listed = guard.TreeOptions.Get(tree, GuardDescriptors.ApiClientPerCallId,
-                    () => GuardOptions.GetList(options, tree, GuardDescriptors.ApiClientPerCallId, GuardOptionCatalog.ClientTypes));
+                var listed = guard.TreeOptions.Get(tree, GuardDescriptors.ApiClientPerCallId, context.Options,
+                    static (options, t) => GuardOptions.GetList(options, t, GuardDescriptors.ApiClientPerCallId, GuardOptionCatalog.ClientTypes));
                 if (!types.IsSdkClient(type, listed))
                     return;
             }

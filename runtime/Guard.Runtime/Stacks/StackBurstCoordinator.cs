@@ -128,9 +128,13 @@ public sealed class StackBurstCoordinator : IFindingEnricher, IDisposable
         var allocations = samples.Where(s => s.Kind == SampleKind.Allocation && s.TypeName is not null).ToList();
         var total = allocations.Sum(s => Math.Max(1, s.Bytes));
         return allocations.GroupBy(s => s.TypeName!)
-            .Select(g => (g.Key, Math.Round((double)g.Sum(s => Math.Max(1, s.Bytes)) / Math.Max(1, total), 2)))
-            .OrderByDescending(t => t.Item2)
-            .Take(5);
+            .Select(g => (Type: g.Key, Share: (double)g.Sum(s => Math.Max(1, s.Bytes)) / Math.Max(1, total)))
+            // As for continuous sampling: a type under 1% of the sampled bytes is a handful of samples, not a culprit.
+            .Where(t => t.Share >= 0.01)
+            .OrderByDescending(t => t.Share)
+            .ThenBy(t => t.Type, StringComparer.Ordinal)
+            .Take(5)
+            .Select(t => (t.Type, Math.Round(t.Share, 2)));
     }
 
     private static Finding WithNote(Finding finding, string note) => finding with { Evidence = Copy(finding.Evidence).Add("stackBurstNote", note) };

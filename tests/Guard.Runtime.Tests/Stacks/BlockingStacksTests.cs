@@ -145,4 +145,27 @@ public class BlockingStacksTests
         // The budget of one burst is spent: the next incident is published as it is.
         Assert.False(coordinator.Hold(finding with { Message = "later" }, Publish));
     }
+
+    [Fact]
+    public void Without_continuous_sampling_the_burst_names_the_types_over_one_percent_and_their_methods()
+    {
+        // A GC pressure finding with no culprits of its own (continuous sampling is off by default).
+        var finding = new Finding
+        {
+            Kind = FindingKinds.GcPressure, Severity = Severity.Warning, Time = DateTime.UtcNow, Since = DateTime.UtcNow,
+            Message = "gc", Evidence = new Evidence(), Advice = "",
+        };
+        var samples = Enumerable.Range(0, 97).Select(_ => new StackSample(SampleKind.Allocation, 1, new[] { "System.GC.AllocateNewArray", "Bot.Feed.Parse", "Bot.Feed.Run" }, "System.Byte[]", 100_000))
+            .Concat(Enumerable.Range(0, 3).Select(_ => new StackSample(SampleKind.Allocation, 1, new[] { "Bot.Feed.Split" }, "System.Object[]", 100_000)))
+            // Guard's own counters in the target: one sample in three hundred, not a culprit.
+            .Concat(new[] { new StackSample(SampleKind.Allocation, 3, new[] { "System.Diagnostics.Tracing.PollingCounter.WritePayload" }, "System.Diagnostics.Tracing.CounterPayload", 100_000) })
+            .ToList();
+
+        var named = StackBurstCoordinator.WithAllocatingMethods(finding, samples, 2);
+
+        Assert.Equal(new[] { "System.Byte[]", "System.Object[]" }, named.Culprits.Select(c => (string)c["type"]!));
+        Assert.Equal("Bot.Feed.Parse", named.Culprits[0]["method"]);
+        Assert.Equal(0.96, named.Culprits[0]["share"]);
+        Assert.Equal(101, named.Evidence["allocationStacks"]);
+    }
 }

@@ -72,7 +72,7 @@ namespace Guard.Analyzers.Http
         public static HttpVerb VerbOfName(string name)
         {
             // GRD004 asks this of every invocation: most names (Add, Select, ToString) contain no verb at all.
-            if (!MayNameVerb(name))
+            if (!OperationNames.MayContainAny(name, VerbWords))
                 return HttpVerb.Unknown;
             var words = OperationNames.Words(name);
             if (words.Count == 0)
@@ -88,22 +88,7 @@ namespace Guard.Analyzers.Http
             return HttpVerb.Unknown;
         }
 
-        /// <summary>
-        /// False when no word of the name can be a verb: none of them occurs in it, ignoring case. Names with non-ASCII
-        /// characters are left to <see cref="OperationNames.Words"/>, whose lower-casing is not ordinal.
-        /// </summary>
-        private static bool MayNameVerb(string name)
-        {
-            foreach (var c in name)
-            {
-                if (c > '\u007f')
-                    return true;
-            }
-            return Mentions(name, "get") || Mentions(name, "post") || Mentions(name, "put") || Mentions(name, "delete") ||
-                   Mentions(name, "patch") || Mentions(name, "head") || Mentions(name, "options");
-        }
-
-        private static bool Mentions(string name, string word) => name.IndexOf(word, StringComparison.OrdinalIgnoreCase) >= 0;
+        private static readonly string[] VerbWords = { "get", "post", "put", "delete", "patch", "head", "options" };
 
         /// <summary>The URI the call sends to: a request message's, or the string or Uri argument named like one (else the first).</summary>
         public static IOperation? UriOf(IInvocationOperation call, KnownTypes types)

@@ -54,9 +54,7 @@ namespace Guard.Analyzers.Idempotency
 
         /// <summary>The settings of a tree from the compilation's one per-tree cache (GRD001 and GRD004 share them).</summary>
         public static NonIdempotentRetrySettings For(GuardCompilationContext guard, AnalyzerOptions options, SyntaxTree tree) =>
-            guard.TreeOptions.Get(tree, SettingsKey, options, ReadSettings);
-
-        private static readonly Func<AnalyzerOptions, SyntaxTree, NonIdempotentRetrySettings> ReadSettings = Read;
+            guard.TreeOptions.Get(tree, SettingsKey, options, static (o, t) => Read(o, t));
 
         private const string SettingsKey = "GRD004.settings";
 

@@ -99,7 +99,7 @@ namespace Guard.Analyzers.Idempotency
 
         public static OperationName Classify(string identifier)
         {
-            if (!HasStem(identifier))
+            if (!MayContainAny(identifier, Stems))
                 return default;
             var words = Words(identifier);
             var family = FamilyOf(words);
@@ -113,9 +113,20 @@ namespace Guard.Analyzers.Idempotency
             return new OperationName(family, certain: true);
         }
 
-        private static bool HasStem(string identifier)
+        /// <summary>
+        /// False only when no word of <see cref="Words"/> can be one of <paramref name="stems"/>: none occurs in the
+        /// identifier, ignoring case. Allocation-free, for names asked of every invocation. An identifier with non-ASCII
+        /// letters always passes: <see cref="Words"/> lower-cases by culture-invariant rules, which ordinal comparison
+        /// does not follow there.
+        /// </summary>
+        public static bool MayContainAny(string identifier, string[] stems)
         {
-            foreach (var stem in Stems)
+            foreach (var c in identifier)
+            {
+                if (c > '\u007f')
+                    return true;
+            }
+            foreach (var stem in stems)
             {
                 if (identifier.IndexOf(stem, StringComparison.OrdinalIgnoreCase) >= 0)
                     return true;

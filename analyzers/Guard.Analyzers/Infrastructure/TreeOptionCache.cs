@@ -14,16 +14,11 @@ namespace Guard.Analyzers.Infrastructure
         private readonly ConcurrentDictionary<(SyntaxTree Tree, string Key), object> _values = new ConcurrentDictionary<(SyntaxTree Tree, string Key), object>();
 
         /// <summary>The value <paramref name="read"/> gives for this tree and key, read on first use.</summary>
-        public T Get<T>(SyntaxTree tree, string key, Func<T> read)
-        {
-            if (_values.TryGetValue((tree, key), out var cached))
-                return (T)cached;
-            return (T)_values.GetOrAdd((tree, key), _ => read()!);
-        }
+        public T Get<T>(SyntaxTree tree, string key, Func<T> read) => Get(tree, key, read, static (r, _) => r());
 
         /// <summary>
-        /// <see cref="Get{T}(SyntaxTree, string, Func{T})"/> for callers on a hot path: with a static reader and its
-        /// state, a lookup that finds the value allocates nothing (no closure per call).
+        /// The same for callers on a hot path (every rule's per-call lookup): with a static reader and its state, a
+        /// lookup that finds the value allocates nothing (no closure per call).
         /// </summary>
         public T Get<TState, T>(SyntaxTree tree, string key, TState state, Func<TState, SyntaxTree, T> read)
         {

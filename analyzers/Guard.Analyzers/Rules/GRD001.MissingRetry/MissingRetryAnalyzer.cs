@@ -45,7 +45,7 @@ namespace Guard.Analyzers.Rules.GRD001
             var invocation = (IInvocationOperation)context.Operation;
             var tree = invocation.Syntax.SyntaxTree;
             var analyzerOptions = context.Options;
-            var options = guard.TreeOptions.Get(tree, GuardDescriptors.MissingRetryId, analyzerOptions, ReadOptions);
+            var options = guard.TreeOptions.Get(tree, GuardDescriptors.MissingRetryId, analyzerOptions, static (o, t) => new TreeOptions(o, t));
             if (!OutboundCalls.IsCandidateName(invocation.TargetMethod.Name, options.OutboundMethods))
                 return;
             if (!OutboundCalls.IsOutbound(invocation, guard.Types, options.OutboundMethods))
@@ -70,8 +70,6 @@ namespace Guard.Analyzers.Rules.GRD001
             context.ReportDiagnostic(Diagnostic.Create(GuardDescriptors.MissingRetry, invocation.Syntax.GetLocation(),
                 safety.IsSafe ? SafeProperties : ImmutableDictionary<string, string?>.Empty, invocation.TargetMethod.Name, advice));
         }
-
-        private static readonly System.Func<AnalyzerOptions, SyntaxTree, TreeOptions> ReadOptions = (options, tree) => new TreeOptions(options, tree);
 
         /// <summary>The rule's options for one tree, read once.</summary>
         private sealed class TreeOptions

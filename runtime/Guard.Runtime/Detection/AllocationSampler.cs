@@ -41,21 +41,29 @@ public sealed class AllocationSampler
     }
 
     /// <summary>The most allocated types in the window: type, estimated MB and share of the sampled bytes.</summary>
-    public IReadOnlyList<Evidence> Top(int count)
+    public IReadOnlyList<Evidence> Top(int count) => Rank(_bytesByType, count)
+        .Select(t => new Evidence()
+            .Add("type", t.Type)
+            .Add("sampledMB", Math.Round(t.Bytes / 1048576.0, 1))
+            .Add("share", Math.Round(t.Share, 2)))
+        .ToList();
+
+    /// <summary>
+    /// The most allocated types of some samples, most bytes first (ties by name), with their share of all the sampled
+    /// bytes. Types under 1% are noise (a handful of samples), not culprits. Used for continuous sampling and bursts alike.
+    /// </summary>
+    public static IReadOnlyList<(string Type, long Bytes, double Share)> Rank(IEnumerable<KeyValuePair<string, long>> bytesByType, int count)
     {
-        var total = _bytesByType.Values.Sum();
+        var all = bytesByType.ToList();
+        var total = all.Sum(pair => pair.Value);
         if (total <= 0)
-            return Array.Empty<Evidence>();
-        return _bytesByType
+            return Array.Empty<(string, long, double)>();
+        return all
             .OrderByDescending(pair => pair.Value)
             .ThenBy(pair => pair.Key, StringComparer.Ordinal)
             .Take(count)
-            // Types under 1% of the sampled bytes are noise (a handful of samples), not culprits.
             .Where(pair => pair.Value * 100 >= total)
-            .Select(pair => new Evidence()
-                .Add("type", pair.Key)
-                .Add("sampledMB", Math.Round(pair.Value / 1048576.0, 1))
-                .Add("share", Math.Round((double)pair.Value / total, 2)))
+            .Select(pair => (pair.Key, pair.Value, (double)pair.Value / total))
             .ToList();
     }
 }

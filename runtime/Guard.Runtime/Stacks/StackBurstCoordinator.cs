@@ -125,16 +125,10 @@ public sealed class StackBurstCoordinator : IFindingEnricher, IDisposable
 
     private static IEnumerable<(string Type, double Share)> Totals(IReadOnlyList<StackSample> samples)
     {
-        var allocations = samples.Where(s => s.Kind == SampleKind.Allocation && s.TypeName is not null).ToList();
-        var total = allocations.Sum(s => Math.Max(1, s.Bytes));
-        return allocations.GroupBy(s => s.TypeName!)
-            .Select(g => (Type: g.Key, Share: (double)g.Sum(s => Math.Max(1, s.Bytes)) / Math.Max(1, total)))
-            // As for continuous sampling: a type under 1% of the sampled bytes is a handful of samples, not a culprit.
-            .Where(t => t.Share >= 0.01)
-            .OrderByDescending(t => t.Share)
-            .ThenBy(t => t.Type, StringComparer.Ordinal)
-            .Take(5)
-            .Select(t => (t.Type, Math.Round(t.Share, 2)));
+        var bytesByType = samples.Where(s => s.Kind == SampleKind.Allocation && s.TypeName is not null)
+            .GroupBy(s => s.TypeName!)
+            .Select(g => new KeyValuePair<string, long>(g.Key, g.Sum(s => Math.Max(1, s.Bytes))));
+        return AllocationSampler.Rank(bytesByType, 5).Select(t => (t.Type, Math.Round(t.Share, 2)));
     }
 
     private static Finding WithNote(Finding finding, string note) => finding with { Evidence = Copy(finding.Evidence).Add("stackBurstNote", note) };

@@ -53,7 +53,7 @@ public static class AnalyzerProfile
             // Bind everything first, so that the analyzers' time is theirs and not the compiler's.
             fresh.GetDiagnostics();
             var options = new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), null,
-                concurrentAnalysis: true, logAnalyzerExecutionTime: true, reportSuppressedDiagnostics: false);
+                concurrentAnalysis: !Sequential, logAnalyzerExecutionTime: true, reportSuppressedDiagnostics: false);
             var withAnalyzers = fresh.WithAnalyzers(analyzers, options);
             var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var watch = Stopwatch.StartNew();
@@ -110,6 +110,12 @@ public static class AnalyzerProfile
     /// GUARD_PROFILE_RULES=GRD001,GRD004 runs only those rules (to profile one rule at a time); NOOP adds an analyzer that
     /// asks for every invocation and does nothing, whose process CPU time is the driver's share (operations, binding).
     /// </summary>
+    /// <summary>
+    /// GUARD_PROFILE_SEQUENTIAL=1 runs the analyzers on one thread: each rule's time is then its own work (and the GCs
+    /// it causes), not time spent preempted by the other callbacks on a small machine; steadier for comparing two builds.
+    /// </summary>
+    private static readonly bool Sequential = Environment.GetEnvironmentVariable("GUARD_PROFILE_SEQUENTIAL") == "1";
+
     private static readonly HashSet<string>? Only = Environment.GetEnvironmentVariable("GUARD_PROFILE_RULES") is { Length: > 0 } rules
         ? new HashSet<string>(rules.Split(','), StringComparer.Ordinal)
         : null;

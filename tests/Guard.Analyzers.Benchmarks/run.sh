@@ -6,7 +6,8 @@
 # GUARD_BENCH_DIR (default /tmp/guard-analyzer-bench) holds the generated projects and the build logs.
 # To time Guard's rules alone, in process, on a code base this script generated and restored (no csc, no peers):
 #   dotnet <bench.dll> profile "$GUARD_BENCH_DIR/50000" <Guard.Analyzers.dll> [runs] [diagnostics.txt]
-# (GUARD_PROFILE_RULES=GRD001,GRD004 for some rules only; the diagnostics file compares two builds of the analyzers.)
+# (GUARD_PROFILE_RULES=GRD001,GRD004 for some rules only; GUARD_PROFILE_SEQUENTIAL=1 on one thread, steadier; the
+# diagnostics file compares two builds of the analyzers.)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=${GUARD_BENCH_DIR:-/tmp/guard-analyzer-bench}

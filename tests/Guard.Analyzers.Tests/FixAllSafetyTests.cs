@@ -118,7 +118,7 @@ public class FixAllSafetyTests
             .Where(x => x.Item2.Contains(marker, StringComparison.Ordinal) && !x.Item2.TrimStart().StartsWith("//", StringComparison.Ordinal))
             .ToList();
 
-    private static Project CorpusProject()
+    internal static Project CorpusProject()
     {
         var root = RepositoryRoot();
         var files = Directory.GetFiles(Path.Combine(root, "tests", "Guard.Analyzers.Tests", "Corpus"), "*.cs")

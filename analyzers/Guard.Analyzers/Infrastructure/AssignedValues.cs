@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
@@ -15,18 +17,52 @@ namespace Guard.Analyzers.Infrastructure
     {
         /// <summary>
         /// A field's or property's values, found once per symbol: every call on <c>_http</c> or <c>_pipeline</c> asks,
-        /// for GRD001, GRD003, GRD004 and others, and each answer is a walk of the whole declaring type. Weak keys:
-        /// the values go with the compilation whose symbol they belong to.
+        /// for GRD001, GRD003, GRD004 and others. Weak keys: the values go with the compilation whose symbol they belong to.
         /// </summary>
         private static readonly ConditionalWeakTable<ISymbol, Values> MemberValues = new ConditionalWeakTable<ISymbol, Values>();
 
         private static readonly ConditionalWeakTable<ISymbol, Values>.CreateValueCallback ReadMember = symbol => new Values(Read(symbol));
+
+        /// <summary>
+        /// Every assignment in a type, by the name assigned, from one walk of the type's declarations: a type's
+        /// client, pipeline and cache fields are all asked about, and each walk covers the whole type.
+        /// </summary>
+        private static readonly ConditionalWeakTable<INamedTypeSymbol, TypeAssignments> AssignmentsByType = new ConditionalWeakTable<INamedTypeSymbol, TypeAssignments>();
+
+        private static readonly ConditionalWeakTable<INamedTypeSymbol, TypeAssignments>.CreateValueCallback ReadType = type => new TypeAssignments(type);
 
         private sealed class Values
         {
             public Values(ImmutableArray<ExpressionSyntax> items) => Items = items;
 
             public ImmutableArray<ExpressionSyntax> Items { get; }
+        }
+
+        private sealed class TypeAssignments
+        {
+            private readonly Dictionary<string, List<ExpressionSyntax>> _byName = new Dictionary<string, List<ExpressionSyntax>>(StringComparer.Ordinal);
+
+            public TypeAssignments(INamedTypeSymbol type)
+            {
+                foreach (var reference in type.DeclaringSyntaxReferences)
+                {
+                    foreach (var node in reference.GetSyntax().DescendantNodes())
+                    {
+                        if (AssignedName(node, allowThis: true) is { } name)
+                        {
+                            if (!_byName.TryGetValue(name, out var values))
+                                _byName[name] = values = new List<ExpressionSyntax>(1);
+                            values.Add(((AssignmentExpressionSyntax)node).Right);
+                        }
+                    }
+                }
+            }
+
+            public void AddTo(string name, ImmutableArray<ExpressionSyntax>.Builder builder)
+            {
+                if (_byName.TryGetValue(name, out var values))
+                    builder.AddRange(values);
+            }
         }
 
         public static ImmutableArray<ExpressionSyntax> Of(ISymbol symbol)
@@ -66,8 +102,7 @@ namespace Guard.Analyzers.Infrastructure
             }
             else if (symbol.ContainingType != null)
             {
-                foreach (var reference in symbol.ContainingType.DeclaringSyntaxReferences)
-                    AddAssignments(reference.GetSyntax(), name, allowThis: true, builder);
+                AssignmentsByType.GetValue(symbol.ContainingType, ReadType).AddTo(name, builder);
             }
             return builder.ToImmutable();
         }
@@ -76,21 +111,26 @@ namespace Guard.Analyzers.Infrastructure
         {
             foreach (var node in scope.DescendantNodes())
             {
-                if (node is not AssignmentExpressionSyntax assignment ||
-                    !assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && !assignment.IsKind(SyntaxKind.CoalesceAssignmentExpression))
-                    continue;
-                // new Options { Name = x } sets a member of another object.
-                if (assignment.Parent is InitializerExpressionSyntax)
-                    continue;
-                var target = assignment.Left switch
-                {
-                    IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
-                    MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } member when allowThis => member.Name.Identifier.ValueText,
-                    _ => null,
-                };
-                if (target == name)
-                    builder.Add(assignment.Right);
+                if (AssignedName(node, allowThis) == name)
+                    builder.Add(((AssignmentExpressionSyntax)node).Right);
             }
+        }
+
+        /// <summary>The name a plain or <c>??=</c> assignment sets (<c>x = ...</c>, and <c>this.x = ...</c> where allowed).</summary>
+        private static string? AssignedName(SyntaxNode node, bool allowThis)
+        {
+            if (node is not AssignmentExpressionSyntax assignment ||
+                !assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && !assignment.IsKind(SyntaxKind.CoalesceAssignmentExpression))
+                return null;
+            // new Options { Name = x } sets a member of another object.
+            if (assignment.Parent is InitializerExpressionSyntax)
+                return null;
+            return assignment.Left switch
+            {
+                IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+                MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } member when allowThis => member.Name.Identifier.ValueText,
+                _ => null,
+            };
         }
     }
 }

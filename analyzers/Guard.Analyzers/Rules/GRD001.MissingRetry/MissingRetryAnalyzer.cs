@@ -23,7 +23,7 @@ namespace Guard.Analyzers.Rules.GRD001
         public override void Initialize(AnalysisContext context)
         {
             context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCode.SkippedByRuleReportingAtItsOperation);
             context.RegisterCompilationStartAction(start =>
             {
                 if (TestProjects.IsTestProject(start.Compilation))

@@ -25,7 +25,7 @@ namespace Guard.Analyzers.Rules.GRD002
         public override void Initialize(AnalysisContext context)
         {
             context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCode.Skipped);
             context.RegisterCompilationStartAction(start =>
             {
                 var state = new CompilationState(start.Compilation, new CacheTypes(start.Compilation));

@@ -29,7 +29,7 @@ namespace Guard.Analyzers.Rules.GRD003
         public override void Initialize(AnalysisContext context)
         {
             context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCode.SkippedByRuleReportingAtItsOperation);
             context.RegisterCompilationStartAction(start =>
             {
                 var compilation = start.Compilation;

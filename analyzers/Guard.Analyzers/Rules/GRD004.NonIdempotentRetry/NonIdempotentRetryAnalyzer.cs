@@ -20,7 +20,7 @@ namespace Guard.Analyzers.Rules.GRD004
         public override void Initialize(AnalysisContext context)
         {
             context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCode.SkippedByRuleReportingAtItsOperation);
             context.RegisterCompilationStartAction(start =>
             {
                 var guard = GuardCompilationContext.For(start.Compilation);

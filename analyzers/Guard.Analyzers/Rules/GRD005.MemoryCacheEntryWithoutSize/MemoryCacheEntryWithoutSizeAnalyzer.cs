@@ -23,7 +23,7 @@ namespace Guard.Analyzers.Rules.GRD005
         public override void Initialize(AnalysisContext context)
         {
             context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCode.Skipped);
             context.RegisterCompilationStartAction(start =>
             {
                 var types = new CacheTypes(start.Compilation);

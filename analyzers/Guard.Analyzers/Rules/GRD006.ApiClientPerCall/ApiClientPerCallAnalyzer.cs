@@ -27,7 +27,7 @@ namespace Guard.Analyzers.Rules.GRD006
         public override void Initialize(AnalysisContext context)
         {
             context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCode.SkippedByRuleReportingAtItsOperation);
             context.RegisterCompilationStartAction(start =>
             {
                 if (TestProjects.IsTestProject(start.Compilation))

@@ -37,7 +37,7 @@ namespace Guard.Analyzers.Rules.GRD007
         public override void Initialize(AnalysisContext context)
         {
             context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCode.Skipped);
             context.RegisterCompilationStartAction(start =>
             {
                 if (TestProjects.IsTestProject(start.Compilation))

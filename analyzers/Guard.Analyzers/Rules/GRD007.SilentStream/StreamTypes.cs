@@ -56,26 +56,10 @@ namespace Guard.Analyzers.Rules.GRD007
         /// </summary>
         public bool CompilationDeclaresWatchdog => _declaresWatchdog.Value;
 
-        private static bool DeclaresWatchdog(Compilation compilation)
-        {
-            foreach (var tree in compilation.SyntaxTrees)
-            {
-                foreach (var node in tree.GetRoot().DescendantNodes(n => n is not Microsoft.CodeAnalysis.CSharp.Syntax.BlockSyntax and not Microsoft.CodeAnalysis.CSharp.Syntax.ArrowExpressionClauseSyntax))
-                {
-                    var name = node switch
-                    {
-                        Microsoft.CodeAnalysis.CSharp.Syntax.BaseTypeDeclarationSyntax type => type.Identifier.ValueText,
-                        Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax method => method.Identifier.ValueText,
-                        Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax property => property.Identifier.ValueText,
-                        Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax { Parent.Parent: Microsoft.CodeAnalysis.CSharp.Syntax.FieldDeclarationSyntax } field => field.Identifier.ValueText,
-                        _ => null,
-                    };
-                    if (name != null && IsStampName(name))
-                        return true;
-                }
-            }
-            return false;
-        }
+        // The compiler's declaration table knows every type and member name of the source: no syntax walk. It
+        // names events and nested types too; a watchdog by either name is one as well.
+        private static bool DeclaresWatchdog(Compilation compilation) =>
+            compilation.ContainsSymbolsWithName(IsStampName, SymbolFilter.TypeAndMember);
 
         private static readonly string[] WatchMembers = { "CancelAfter", "KeepAliveTimeout" };
 
@@ -125,10 +109,11 @@ namespace Guard.Analyzers.Rules.GRD007
         {
             if (name.Length < 6)
                 return false;
-            var lower = name.ToLowerInvariant().Replace("_", "");
+            // Allocation-free for the usual name; last_message and _lastMessage are read without their underscores.
+            var plain = name.IndexOf('_') >= 0 ? name.Replace("_", "") : name;
             foreach (var part in StampNameParts)
             {
-                if (lower.Contains(part))
+                if (plain.IndexOf(part, StringComparison.OrdinalIgnoreCase) >= 0)
                     return true;
             }
             return false;

@@ -25,7 +25,7 @@ namespace Guard.Analyzers.Infrastructure
 
         /// <summary>
         /// Every assignment in a type, by the name assigned, from one walk of the type's declarations: a type's
-        /// client, pipeline and cache fields are all asked about, and each walk covers the whole type.
+        /// client, pipeline and cache fields are all asked about, and one walk serves them all.
         /// </summary>
         private static readonly ConditionalWeakTable<INamedTypeSymbol, TypeAssignments> AssignmentsByType = new ConditionalWeakTable<INamedTypeSymbol, TypeAssignments>();
 

@@ -11,7 +11,8 @@ namespace Guard.Analyzers.Infrastructure
         /// For a rule that reports only at the operation its callback is given. The driver does not call it for
         /// generated files or symbols, so what it reports is never in generated code, and the driver need not check
         /// each diagnostic's location as well: that check searches the tree's declarations for [GeneratedCode] under
-        /// a lock every analyzer shares, and was a third of the time GRD001 spent reporting.
+        /// a lock every analyzer shares, and was a third of GRD001's sampled time (docs/benchmarks.md, third run).
+        /// The one difference: a `#line hidden` stretch inside a method that is otherwise visible is analyzed and reported on.
         /// </summary>
         public const GeneratedCodeAnalysisFlags SkippedByRuleReportingAtItsOperation = GeneratedCodeAnalysisFlags.ReportDiagnostics;
 

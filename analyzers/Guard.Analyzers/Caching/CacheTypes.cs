@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Generic;
+using System.Threading;
 using Guard.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -35,81 +37,74 @@ namespace Guard.Analyzers.Caching
     /// <summary>The collection and caching types GRD002 and GRD005 ask about, resolved once per compilation.</summary>
     internal sealed class CacheTypes
     {
-        private readonly Dictionary<INamedTypeSymbol, CollectionKind> _collections = new Dictionary<INamedTypeSymbol, CollectionKind>(SymbolEqualityComparer.Default);
+        private readonly Lazy<Dictionary<INamedTypeSymbol, CollectionKind>> _collections;
+
+        private readonly KnownTypes _known;
+        private readonly LazyType _cacheEntry;
+        private readonly LazyType _memoryCacheEntryExtensions;
+        private readonly LazyType _options;
+        private readonly LazyType _immutableInterlocked;
+        private readonly LazyType _hostedService;
+        private readonly LazyType _type;
+        private readonly LazyType _memberInfo;
+        private readonly LazyType _assembly;
+        private readonly LazyType _module;
+        private readonly LazyType _parameterInfo;
+        private readonly LazyType _jsonSerializerContext;
+        private readonly LazyType _genericCollection;
+        private readonly LazyType _nonGenericList;
+        private readonly LazyType _nonGenericDictionary;
 
         public CacheTypes(Compilation compilation)
         {
             var known = GuardCompilationContext.For(compilation).Types;
-            Add(compilation, "System.Collections.Generic.Dictionary`2", CollectionShape.Keyed, false);
-            Add(compilation, "System.Collections.Generic.SortedDictionary`2", CollectionShape.Keyed, false);
-            Add(compilation, "System.Collections.Generic.SortedList`2", CollectionShape.Keyed, false);
-            Add(compilation, "System.Collections.Concurrent.ConcurrentDictionary`2", CollectionShape.Keyed, false);
-            Add(compilation, "System.Collections.Immutable.ImmutableDictionary`2", CollectionShape.Keyed, true);
-            Add(compilation, "System.Collections.Immutable.ImmutableSortedDictionary`2", CollectionShape.Keyed, true);
-            Add(compilation, "System.Collections.Generic.HashSet`1", CollectionShape.Set, false);
-            Add(compilation, "System.Collections.Generic.SortedSet`1", CollectionShape.Set, false);
-            Add(compilation, "System.Collections.Immutable.ImmutableHashSet`1", CollectionShape.Set, true);
-            Add(compilation, "System.Collections.Immutable.ImmutableSortedSet`1", CollectionShape.Set, true);
-            Add(known.List, CollectionShape.Sequence, false);
-            Add(compilation, "System.Collections.Generic.Queue`1", CollectionShape.Sequence, false);
-            Add(compilation, "System.Collections.Generic.Stack`1", CollectionShape.Sequence, false);
-            Add(compilation, "System.Collections.Generic.LinkedList`1", CollectionShape.Sequence, false);
-            Add(compilation, "System.Collections.Concurrent.ConcurrentQueue`1", CollectionShape.Sequence, false);
-            Add(compilation, "System.Collections.Concurrent.ConcurrentStack`1", CollectionShape.Sequence, false);
-            Add(compilation, "System.Collections.Concurrent.ConcurrentBag`1", CollectionShape.Sequence, false);
-            Add(compilation, "System.Collections.Immutable.ImmutableList`1", CollectionShape.Sequence, true);
-
-            MemoryCache = known.MemoryCache;
-            MemoryCacheInterface = known.MemoryCacheInterface;
-            MemoryCacheOptions = known.MemoryCacheOptions;
-            MemoryCacheEntryOptions = known.MemoryCacheEntryOptions;
-            CacheEntry = compilation.GetTypeByMetadataName("Microsoft.Extensions.Caching.Memory.ICacheEntry");
-            CacheExtensions = known.CacheExtensions;
-            CacheEntryExtensions = known.CacheEntryExtensions;
-            MemoryCacheEntryExtensions = compilation.GetTypeByMetadataName("Microsoft.Extensions.Caching.Memory.MemoryCacheEntryExtensions");
-            Options = compilation.GetTypeByMetadataName("Microsoft.Extensions.Options.Options");
-            ImmutableInterlocked = compilation.GetTypeByMetadataName("System.Collections.Immutable.ImmutableInterlocked");
-            HostedService = compilation.GetTypeByMetadataName("Microsoft.Extensions.Hosting.IHostedService");
-            Type = compilation.GetTypeByMetadataName("System.Type");
-            MemberInfo = compilation.GetTypeByMetadataName("System.Reflection.MemberInfo");
-            Assembly = compilation.GetTypeByMetadataName("System.Reflection.Assembly");
-            Module = compilation.GetTypeByMetadataName("System.Reflection.Module");
-            ParameterInfo = compilation.GetTypeByMetadataName("System.Reflection.ParameterInfo");
-            JsonSerializerContext = compilation.GetTypeByMetadataName("System.Text.Json.Serialization.JsonSerializerContext");
-            GenericCollection = compilation.GetTypeByMetadataName("System.Collections.Generic.ICollection`1");
-            NonGenericList = compilation.GetTypeByMetadataName("System.Collections.IList");
-            NonGenericDictionary = compilation.GetTypeByMetadataName("System.Collections.IDictionary");
+            _known = known;
+            _collections = new Lazy<Dictionary<INamedTypeSymbol, CollectionKind>>(() => Collections(compilation, known), LazyThreadSafetyMode.PublicationOnly);
+            _cacheEntry = new LazyType(compilation, "Microsoft.Extensions.Caching.Memory.ICacheEntry");
+            _memoryCacheEntryExtensions = new LazyType(compilation, "Microsoft.Extensions.Caching.Memory.MemoryCacheEntryExtensions");
+            _options = new LazyType(compilation, "Microsoft.Extensions.Options.Options");
+            _immutableInterlocked = new LazyType(compilation, "System.Collections.Immutable.ImmutableInterlocked");
+            _hostedService = new LazyType(compilation, "Microsoft.Extensions.Hosting.IHostedService");
+            _type = new LazyType(compilation, "System.Type");
+            _memberInfo = new LazyType(compilation, "System.Reflection.MemberInfo");
+            _assembly = new LazyType(compilation, "System.Reflection.Assembly");
+            _module = new LazyType(compilation, "System.Reflection.Module");
+            _parameterInfo = new LazyType(compilation, "System.Reflection.ParameterInfo");
+            _jsonSerializerContext = new LazyType(compilation, "System.Text.Json.Serialization.JsonSerializerContext");
+            _genericCollection = new LazyType(compilation, "System.Collections.Generic.ICollection`1");
+            _nonGenericList = new LazyType(compilation, "System.Collections.IList");
+            _nonGenericDictionary = new LazyType(compilation, "System.Collections.IDictionary");
         }
 
-        public INamedTypeSymbol? MemoryCache { get; }
-        public INamedTypeSymbol? MemoryCacheInterface { get; }
-        public INamedTypeSymbol? MemoryCacheOptions { get; }
-        public INamedTypeSymbol? MemoryCacheEntryOptions { get; }
-        public INamedTypeSymbol? CacheEntry { get; }
-        public INamedTypeSymbol? CacheExtensions { get; }
-        public INamedTypeSymbol? CacheEntryExtensions { get; }
-        public INamedTypeSymbol? MemoryCacheEntryExtensions { get; }
-        public INamedTypeSymbol? Options { get; }
-        public INamedTypeSymbol? ImmutableInterlocked { get; }
-        public INamedTypeSymbol? HostedService { get; }
-        public INamedTypeSymbol? Type { get; }
-        public INamedTypeSymbol? MemberInfo { get; }
-        public INamedTypeSymbol? Assembly { get; }
-        public INamedTypeSymbol? Module { get; }
-        public INamedTypeSymbol? ParameterInfo { get; }
+        public INamedTypeSymbol? MemoryCache => _known.MemoryCache;
+        public INamedTypeSymbol? MemoryCacheInterface => _known.MemoryCacheInterface;
+        public INamedTypeSymbol? MemoryCacheOptions => _known.MemoryCacheOptions;
+        public INamedTypeSymbol? MemoryCacheEntryOptions => _known.MemoryCacheEntryOptions;
+        public INamedTypeSymbol? CacheEntry => _cacheEntry.Value;
+        public INamedTypeSymbol? CacheExtensions => _known.CacheExtensions;
+        public INamedTypeSymbol? CacheEntryExtensions => _known.CacheEntryExtensions;
+        public INamedTypeSymbol? MemoryCacheEntryExtensions => _memoryCacheEntryExtensions.Value;
+        public INamedTypeSymbol? Options => _options.Value;
+        public INamedTypeSymbol? ImmutableInterlocked => _immutableInterlocked.Value;
+        public INamedTypeSymbol? HostedService => _hostedService.Value;
+        public INamedTypeSymbol? Type => _type.Value;
+        public INamedTypeSymbol? MemberInfo => _memberInfo.Value;
+        public INamedTypeSymbol? Assembly => _assembly.Value;
+        public INamedTypeSymbol? Module => _module.Value;
+        public INamedTypeSymbol? ParameterInfo => _parameterInfo.Value;
 
         /// <summary>Source-generated serializer metadata: one instance per context class (its Default), like a Type.</summary>
-        public INamedTypeSymbol? JsonSerializerContext { get; }
-        public INamedTypeSymbol? GenericCollection { get; }
-        public INamedTypeSymbol? NonGenericList { get; }
-        public INamedTypeSymbol? NonGenericDictionary { get; }
+        public INamedTypeSymbol? JsonSerializerContext => _jsonSerializerContext.Value;
+        public INamedTypeSymbol? GenericCollection => _genericCollection.Value;
+        public INamedTypeSymbol? NonGenericList => _nonGenericList.Value;
+        public INamedTypeSymbol? NonGenericDictionary => _nonGenericDictionary.Value;
 
         public bool HasMemoryCache => MemoryCache != null && MemoryCacheInterface != null;
 
         public bool TryGetCollection(ITypeSymbol? type, out CollectionKind kind)
         {
             kind = default;
-            return type is INamedTypeSymbol named && _collections.TryGetValue(named.OriginalDefinition, out kind);
+            return type is INamedTypeSymbol named && _collections.Value.TryGetValue(named.OriginalDefinition, out kind);
         }
 
         /// <summary>A field or local of this type can hold a MemoryCache: MemoryCache itself or IMemoryCache.</summary>
@@ -176,13 +171,34 @@ namespace Guard.Analyzers.Caching
         private bool IsMutableCollectionInterface(ITypeSymbol type) =>
             KnownTypes.Same(type.OriginalDefinition, GenericCollection) || KnownTypes.Same(type, NonGenericList) || KnownTypes.Same(type, NonGenericDictionary);
 
-        private void Add(Compilation compilation, string metadataName, CollectionShape shape, bool immutable) =>
-            Add(compilation.GetTypeByMetadataName(metadataName), shape, immutable);
+        private static Dictionary<INamedTypeSymbol, CollectionKind> Collections(Compilation compilation, KnownTypes known)
+        {
+            var collections = new Dictionary<INamedTypeSymbol, CollectionKind>(SymbolEqualityComparer.Default);
+            Add(collections, compilation.GetTypeByMetadataName("System.Collections.Generic.Dictionary`2"), CollectionShape.Keyed, false);
+            Add(collections, compilation.GetTypeByMetadataName("System.Collections.Generic.SortedDictionary`2"), CollectionShape.Keyed, false);
+            Add(collections, compilation.GetTypeByMetadataName("System.Collections.Generic.SortedList`2"), CollectionShape.Keyed, false);
+            Add(collections, compilation.GetTypeByMetadataName("System.Collections.Concurrent.ConcurrentDictionary`2"), CollectionShape.Keyed, false);
+            Add(collections, compilation.GetTypeByMetadataName("System.Collections.Immutable.ImmutableDictionary`2"), CollectionShape.Keyed, true);
+            Add(collections, compilation.GetTypeByMetadataName("System.Collections.Immutable.ImmutableSortedDictionary`2"), CollectionShape.Keyed, true);
+            Add(collections, compilation.GetTypeByMetadataName("System.Collections.Generic.HashSet`1"), CollectionShape.Set, false);
+            Add(collections, compilation.GetTypeByMetadataName("System.Collections.Generic.SortedSet`1"), CollectionShape.Set, false);
+            Add(collections, compilation.GetTypeByMetadataName("System.Collections.Immutable.ImmutableHashSet`1"), CollectionShape.Set, true);
+            Add(collections, compilation.GetTypeByMetadataName("System.Collections.Immutable.ImmutableSortedSet`1"), CollectionShape.Set, true);
+            Add(collections, known.List, CollectionShape.Sequence, false);
+            Add(collections, compilation.GetTypeByMetadataName("System.Collections.Generic.Queue`1"), CollectionShape.Sequence, false);
+            Add(collections, compilation.GetTypeByMetadataName("System.Collections.Generic.Stack`1"), CollectionShape.Sequence, false);
+            Add(collections, compilation.GetTypeByMetadataName("System.Collections.Generic.LinkedList`1"), CollectionShape.Sequence, false);
+            Add(collections, compilation.GetTypeByMetadataName("System.Collections.Concurrent.ConcurrentQueue`1"), CollectionShape.Sequence, false);
+            Add(collections, compilation.GetTypeByMetadataName("System.Collections.Concurrent.ConcurrentStack`1"), CollectionShape.Sequence, false);
+            Add(collections, compilation.GetTypeByMetadataName("System.Collections.Concurrent.ConcurrentBag`1"), CollectionShape.Sequence, false);
+            Add(collections, compilation.GetTypeByMetadataName("System.Collections.Immutable.ImmutableList`1"), CollectionShape.Sequence, true);
+            return collections;
+        }
 
-        private void Add(INamedTypeSymbol? type, CollectionShape shape, bool immutable)
+        private static void Add(Dictionary<INamedTypeSymbol, CollectionKind> collections, INamedTypeSymbol? type, CollectionShape shape, bool immutable)
         {
             if (type != null)
-                _collections[type] = new CollectionKind(shape, immutable);
+                collections[type] = new CollectionKind(shape, immutable);
         }
     }
 }

@@ -10,68 +10,98 @@ namespace Guard.Analyzers.Infrastructure
     /// </summary>
     internal sealed class KnownTypes
     {
+        private readonly LazyType _httpClient;
+        private readonly LazyType _httpMessageInvoker;
+        private readonly LazyType _httpMessageHandler;
+        private readonly LazyType _httpClientJsonExtensions;
+        private readonly LazyType _httpRequestMessage;
+        private readonly LazyType _httpMethod;
+        private readonly LazyType _webRequest;
+        private readonly LazyType _webClient;
+        private readonly LazyType _resiliencePipeline;
+        private readonly LazyType _resiliencePipelineOfT;
+        private readonly LazyType _syncPolicy;
+        private readonly LazyType _asyncPolicy;
+        private readonly LazyType _syncPolicyOfT;
+        private readonly LazyType _asyncPolicyOfT;
+        private readonly LazyType _task;
+        private readonly LazyType _parallel;
+        private readonly LazyType _thread;
+        private readonly LazyType _semaphoreSlim;
+        private readonly LazyType _rateLimiter;
+        private readonly LazyType _enumerable;
+        private readonly LazyType _memoryCacheOptions;
+        private readonly LazyType _memoryCache;
+        private readonly LazyType _memoryCacheInterface;
+        private readonly LazyType _cacheExtensions;
+        private readonly LazyType _cacheEntryExtensions;
+        private readonly LazyType _memoryCacheEntryOptions;
+        private readonly LazyType _httpClientFactory;
+        private readonly LazyType _cancellationToken;
+        private readonly LazyType _list;
+
         public KnownTypes(Compilation compilation)
         {
-            HttpClient = compilation.GetTypeByMetadataName("System.Net.Http.HttpClient");
-            HttpMessageInvoker = compilation.GetTypeByMetadataName("System.Net.Http.HttpMessageInvoker");
-            HttpMessageHandler = compilation.GetTypeByMetadataName("System.Net.Http.HttpMessageHandler");
-            HttpClientJsonExtensions = compilation.GetTypeByMetadataName("System.Net.Http.Json.HttpClientJsonExtensions");
-            HttpRequestMessage = compilation.GetTypeByMetadataName("System.Net.Http.HttpRequestMessage");
-            HttpMethod = compilation.GetTypeByMetadataName("System.Net.Http.HttpMethod");
-            WebRequest = compilation.GetTypeByMetadataName("System.Net.WebRequest");
-            WebClient = compilation.GetTypeByMetadataName("System.Net.WebClient");
-            ResiliencePipeline = compilation.GetTypeByMetadataName("Polly.ResiliencePipeline");
-            ResiliencePipelineOfT = compilation.GetTypeByMetadataName("Polly.ResiliencePipeline`1");
-            SyncPolicy = compilation.GetTypeByMetadataName("Polly.ISyncPolicy");
-            AsyncPolicy = compilation.GetTypeByMetadataName("Polly.IAsyncPolicy");
-            SyncPolicyOfT = compilation.GetTypeByMetadataName("Polly.ISyncPolicy`1");
-            AsyncPolicyOfT = compilation.GetTypeByMetadataName("Polly.IAsyncPolicy`1");
-            Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
-            Parallel = compilation.GetTypeByMetadataName("System.Threading.Tasks.Parallel");
-            Thread = compilation.GetTypeByMetadataName("System.Threading.Thread");
-            SemaphoreSlim = compilation.GetTypeByMetadataName("System.Threading.SemaphoreSlim");
-            RateLimiter = compilation.GetTypeByMetadataName("System.Threading.RateLimiting.RateLimiter");
-            Enumerable = compilation.GetTypeByMetadataName("System.Linq.Enumerable");
-            MemoryCacheOptions = compilation.GetTypeByMetadataName("Microsoft.Extensions.Caching.Memory.MemoryCacheOptions");
-            MemoryCache = compilation.GetTypeByMetadataName("Microsoft.Extensions.Caching.Memory.MemoryCache");
-            MemoryCacheInterface = compilation.GetTypeByMetadataName("Microsoft.Extensions.Caching.Memory.IMemoryCache");
-            CacheExtensions = compilation.GetTypeByMetadataName("Microsoft.Extensions.Caching.Memory.CacheExtensions");
-            CacheEntryExtensions = compilation.GetTypeByMetadataName("Microsoft.Extensions.Caching.Memory.CacheEntryExtensions");
-            MemoryCacheEntryOptions = compilation.GetTypeByMetadataName("Microsoft.Extensions.Caching.Memory.MemoryCacheEntryOptions");
-            HttpClientFactory = compilation.GetTypeByMetadataName("System.Net.Http.IHttpClientFactory");
-            CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
-            List = compilation.GetTypeByMetadataName("System.Collections.Generic.List`1");
+            _httpClient = new LazyType(compilation, "System.Net.Http.HttpClient");
+            _httpMessageInvoker = new LazyType(compilation, "System.Net.Http.HttpMessageInvoker");
+            _httpMessageHandler = new LazyType(compilation, "System.Net.Http.HttpMessageHandler");
+            _httpClientJsonExtensions = new LazyType(compilation, "System.Net.Http.Json.HttpClientJsonExtensions");
+            _httpRequestMessage = new LazyType(compilation, "System.Net.Http.HttpRequestMessage");
+            _httpMethod = new LazyType(compilation, "System.Net.Http.HttpMethod");
+            _webRequest = new LazyType(compilation, "System.Net.WebRequest");
+            _webClient = new LazyType(compilation, "System.Net.WebClient");
+            _resiliencePipeline = new LazyType(compilation, "Polly.ResiliencePipeline");
+            _resiliencePipelineOfT = new LazyType(compilation, "Polly.ResiliencePipeline`1");
+            _syncPolicy = new LazyType(compilation, "Polly.ISyncPolicy");
+            _asyncPolicy = new LazyType(compilation, "Polly.IAsyncPolicy");
+            _syncPolicyOfT = new LazyType(compilation, "Polly.ISyncPolicy`1");
+            _asyncPolicyOfT = new LazyType(compilation, "Polly.IAsyncPolicy`1");
+            _task = new LazyType(compilation, "System.Threading.Tasks.Task");
+            _parallel = new LazyType(compilation, "System.Threading.Tasks.Parallel");
+            _thread = new LazyType(compilation, "System.Threading.Thread");
+            _semaphoreSlim = new LazyType(compilation, "System.Threading.SemaphoreSlim");
+            _rateLimiter = new LazyType(compilation, "System.Threading.RateLimiting.RateLimiter");
+            _enumerable = new LazyType(compilation, "System.Linq.Enumerable");
+            _memoryCacheOptions = new LazyType(compilation, "Microsoft.Extensions.Caching.Memory.MemoryCacheOptions");
+            _memoryCache = new LazyType(compilation, "Microsoft.Extensions.Caching.Memory.MemoryCache");
+            _memoryCacheInterface = new LazyType(compilation, "Microsoft.Extensions.Caching.Memory.IMemoryCache");
+            _cacheExtensions = new LazyType(compilation, "Microsoft.Extensions.Caching.Memory.CacheExtensions");
+            _cacheEntryExtensions = new LazyType(compilation, "Microsoft.Extensions.Caching.Memory.CacheEntryExtensions");
+            _memoryCacheEntryOptions = new LazyType(compilation, "Microsoft.Extensions.Caching.Memory.MemoryCacheEntryOptions");
+            _httpClientFactory = new LazyType(compilation, "System.Net.Http.IHttpClientFactory");
+            _cancellationToken = new LazyType(compilation, "System.Threading.CancellationToken");
+            _list = new LazyType(compilation, "System.Collections.Generic.List`1");
         }
 
-        public INamedTypeSymbol? HttpClient { get; }
-        public INamedTypeSymbol? HttpMessageInvoker { get; }
-        public INamedTypeSymbol? HttpMessageHandler { get; }
-        public INamedTypeSymbol? HttpClientJsonExtensions { get; }
-        public INamedTypeSymbol? HttpRequestMessage { get; }
-        public INamedTypeSymbol? HttpMethod { get; }
-        public INamedTypeSymbol? WebRequest { get; }
-        public INamedTypeSymbol? WebClient { get; }
-        public INamedTypeSymbol? ResiliencePipeline { get; }
-        public INamedTypeSymbol? ResiliencePipelineOfT { get; }
-        public INamedTypeSymbol? SyncPolicy { get; }
-        public INamedTypeSymbol? AsyncPolicy { get; }
-        public INamedTypeSymbol? SyncPolicyOfT { get; }
-        public INamedTypeSymbol? AsyncPolicyOfT { get; }
-        public INamedTypeSymbol? Task { get; }
-        public INamedTypeSymbol? Parallel { get; }
-        public INamedTypeSymbol? Thread { get; }
-        public INamedTypeSymbol? SemaphoreSlim { get; }
-        public INamedTypeSymbol? RateLimiter { get; }
-        public INamedTypeSymbol? Enumerable { get; }
-        public INamedTypeSymbol? MemoryCache { get; }
-        public INamedTypeSymbol? MemoryCacheOptions { get; }
-        public INamedTypeSymbol? MemoryCacheInterface { get; }
-        public INamedTypeSymbol? CacheExtensions { get; }
-        public INamedTypeSymbol? CacheEntryExtensions { get; }
-        public INamedTypeSymbol? MemoryCacheEntryOptions { get; }
-        public INamedTypeSymbol? HttpClientFactory { get; }
-        public INamedTypeSymbol? CancellationToken { get; }
-        public INamedTypeSymbol? List { get; }
+        public INamedTypeSymbol? HttpClient => _httpClient.Value;
+        public INamedTypeSymbol? HttpMessageInvoker => _httpMessageInvoker.Value;
+        public INamedTypeSymbol? HttpMessageHandler => _httpMessageHandler.Value;
+        public INamedTypeSymbol? HttpClientJsonExtensions => _httpClientJsonExtensions.Value;
+        public INamedTypeSymbol? HttpRequestMessage => _httpRequestMessage.Value;
+        public INamedTypeSymbol? HttpMethod => _httpMethod.Value;
+        public INamedTypeSymbol? WebRequest => _webRequest.Value;
+        public INamedTypeSymbol? WebClient => _webClient.Value;
+        public INamedTypeSymbol? ResiliencePipeline => _resiliencePipeline.Value;
+        public INamedTypeSymbol? ResiliencePipelineOfT => _resiliencePipelineOfT.Value;
+        public INamedTypeSymbol? SyncPolicy => _syncPolicy.Value;
+        public INamedTypeSymbol? AsyncPolicy => _asyncPolicy.Value;
+        public INamedTypeSymbol? SyncPolicyOfT => _syncPolicyOfT.Value;
+        public INamedTypeSymbol? AsyncPolicyOfT => _asyncPolicyOfT.Value;
+        public INamedTypeSymbol? Task => _task.Value;
+        public INamedTypeSymbol? Parallel => _parallel.Value;
+        public INamedTypeSymbol? Thread => _thread.Value;
+        public INamedTypeSymbol? SemaphoreSlim => _semaphoreSlim.Value;
+        public INamedTypeSymbol? RateLimiter => _rateLimiter.Value;
+        public INamedTypeSymbol? Enumerable => _enumerable.Value;
+        public INamedTypeSymbol? MemoryCache => _memoryCache.Value;
+        public INamedTypeSymbol? MemoryCacheOptions => _memoryCacheOptions.Value;
+        public INamedTypeSymbol? MemoryCacheInterface => _memoryCacheInterface.Value;
+        public INamedTypeSymbol? CacheExtensions => _cacheExtensions.Value;
+        public INamedTypeSymbol? CacheEntryExtensions => _cacheEntryExtensions.Value;
+        public INamedTypeSymbol? MemoryCacheEntryOptions => _memoryCacheEntryOptions.Value;
+        public INamedTypeSymbol? HttpClientFactory => _httpClientFactory.Value;
+        public INamedTypeSymbol? CancellationToken => _cancellationToken.Value;
+        public INamedTypeSymbol? List => _list.Value;
 
         public bool HasPolly => ResiliencePipeline != null || SyncPolicy != null || AsyncPolicy != null;
 

@@ -31,8 +31,7 @@ namespace Guard.Analyzers.Rules.GRD002
                 var state = new CompilationState(start.Compilation, new CacheTypes(start.Compilation));
                 start.RegisterOperationAction(state.OnFieldReference, OperationKind.FieldReference);
                 start.RegisterOperationAction(state.OnInvocation, OperationKind.Invocation);
-                if (state.Types.HasMemoryCache)
-                    start.RegisterOperationAction(state.OnObjectCreation, OperationKind.ObjectCreation);
+                start.RegisterOperationAction(state.OnObjectCreation, OperationKind.ObjectCreation);
                 start.RegisterCompilationEndAction(state.Report);
             });
         }
@@ -84,7 +83,7 @@ namespace Guard.Analyzers.Rules.GRD002
             public void OnObjectCreation(OperationAnalysisContext context)
             {
                 var creation = (IObjectCreationOperation)context.Operation;
-                if (!Types.IsMemoryCacheCreation(creation))
+                if (!Types.HasMemoryCache || !Types.IsMemoryCacheCreation(creation))
                     return;
                 if (MemoryCacheFacts.HolderOf(creation) is not IFieldSymbol holder)
                     return; // a local or a DI registration: see the rule's documentation

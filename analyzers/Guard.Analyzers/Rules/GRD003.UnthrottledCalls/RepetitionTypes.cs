@@ -6,36 +6,38 @@ namespace Guard.Analyzers.Rules.GRD003
     /// <summary>Types that make a call repeat or pace it, resolved once per compilation (any may be null); the ones other rules share come from <see cref="KnownTypes"/>.</summary>
     internal sealed class RepetitionTypes
     {
+        private readonly Compilation _compilation;
+        private readonly KnownTypes _known;
+        private readonly LazyType _parallelOptions;
+        private readonly LazyType _taskFactory;
+        private readonly LazyType _taskFactoryOfT;
+        private readonly LazyType _periodicTimer;
+        private readonly LazyType _partitionedRateLimiter;
+
         public RepetitionTypes(Compilation compilation)
         {
             var known = GuardCompilationContext.For(compilation).Types;
-            Parallel = known.Parallel;
-            ParallelOptions = compilation.GetTypeByMetadataName("System.Threading.Tasks.ParallelOptions");
-            Task = known.Task;
-            TaskFactory = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskFactory");
-            TaskFactoryOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskFactory`1");
-            Enumerable = known.Enumerable;
-            List = known.List;
-            Array = compilation.GetSpecialType(SpecialType.System_Array);
-            Thread = known.Thread;
-            SemaphoreSlim = known.SemaphoreSlim;
-            PeriodicTimer = compilation.GetTypeByMetadataName("System.Threading.PeriodicTimer");
-            RateLimiter = known.RateLimiter;
-            PartitionedRateLimiter = compilation.GetTypeByMetadataName("System.Threading.RateLimiting.PartitionedRateLimiter`1");
+            _known = known;
+            _parallelOptions = new LazyType(compilation, "System.Threading.Tasks.ParallelOptions");
+            _taskFactory = new LazyType(compilation, "System.Threading.Tasks.TaskFactory");
+            _taskFactoryOfT = new LazyType(compilation, "System.Threading.Tasks.TaskFactory`1");
+            _compilation = compilation;
+            _periodicTimer = new LazyType(compilation, "System.Threading.PeriodicTimer");
+            _partitionedRateLimiter = new LazyType(compilation, "System.Threading.RateLimiting.PartitionedRateLimiter`1");
         }
 
-        public INamedTypeSymbol? Parallel { get; }
-        public INamedTypeSymbol? ParallelOptions { get; }
-        public INamedTypeSymbol? Task { get; }
-        public INamedTypeSymbol? TaskFactory { get; }
-        public INamedTypeSymbol? TaskFactoryOfT { get; }
-        public INamedTypeSymbol? Enumerable { get; }
-        public INamedTypeSymbol? List { get; }
-        public INamedTypeSymbol? Array { get; }
-        public INamedTypeSymbol? Thread { get; }
-        public INamedTypeSymbol? SemaphoreSlim { get; }
-        public INamedTypeSymbol? PeriodicTimer { get; }
-        public INamedTypeSymbol? RateLimiter { get; }
-        public INamedTypeSymbol? PartitionedRateLimiter { get; }
+        public INamedTypeSymbol? Parallel => _known.Parallel;
+        public INamedTypeSymbol? ParallelOptions => _parallelOptions.Value;
+        public INamedTypeSymbol? Task => _known.Task;
+        public INamedTypeSymbol? TaskFactory => _taskFactory.Value;
+        public INamedTypeSymbol? TaskFactoryOfT => _taskFactoryOfT.Value;
+        public INamedTypeSymbol? Enumerable => _known.Enumerable;
+        public INamedTypeSymbol? List => _known.List;
+        public INamedTypeSymbol? Array => _compilation.GetSpecialType(SpecialType.System_Array);
+        public INamedTypeSymbol? Thread => _known.Thread;
+        public INamedTypeSymbol? SemaphoreSlim => _known.SemaphoreSlim;
+        public INamedTypeSymbol? PeriodicTimer => _periodicTimer.Value;
+        public INamedTypeSymbol? RateLimiter => _known.RateLimiter;
+        public INamedTypeSymbol? PartitionedRateLimiter => _partitionedRateLimiter.Value;
     }
 }

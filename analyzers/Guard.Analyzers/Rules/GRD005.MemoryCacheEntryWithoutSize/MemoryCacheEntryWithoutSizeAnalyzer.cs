@@ -26,12 +26,18 @@ namespace Guard.Analyzers.Rules.GRD005
             context.ConfigureGeneratedCodeAnalysis(GeneratedCode.Skipped);
             context.RegisterCompilationStartAction(start =>
             {
+                // Asked at each type's start, not here: the first lookup would bind the compilation (LazyType).
                 var types = new CacheTypes(start.Compilation);
-                if (!types.HasMemoryCache || types.CacheExtensions is null)
-                    return;
+                // A cache in a local is judged where it is written; one in a field needs the whole type, so only a
+                // type that declares such a field gets the per-type actions (registering them for every type of a
+                // large compilation cost more than the rule's own work).
+                start.RegisterOperationAction(c => OnLocalCacheWrite(c, types), OperationKind.Invocation);
                 start.RegisterSymbolStartAction(symbolStart =>
                 {
-                    var state = new TypeState((INamedTypeSymbol)symbolStart.Symbol, types);
+                    var type = (INamedTypeSymbol)symbolStart.Symbol;
+                    if (!types.HasMemoryCache || types.CacheExtensions is null || !DeclaresCacheField(type, types))
+                        return;
+                    var state = new TypeState(type, types);
                     symbolStart.RegisterOperationAction(state.OnInvocation, OperationKind.Invocation);
                     symbolStart.RegisterOperationAction(state.OnObjectCreation, OperationKind.ObjectCreation);
                     symbolStart.RegisterOperationAction(state.OnFieldReference, OperationKind.FieldReference);
@@ -40,6 +46,29 @@ namespace Guard.Analyzers.Rules.GRD005
                 }, SymbolKind.NamedType);
             });
         }
+
+        private static void OnLocalCacheWrite(OperationAnalysisContext context, CacheTypes types)
+        {
+            var invocation = (IInvocationOperation)context.Operation;
+            if (!MemoryCacheFacts.IsWriteName(invocation.TargetMethod.Name) || !types.HasMemoryCache || types.CacheExtensions is null ||
+                !MemoryCacheFacts.TryGetWrite(invocation, types, out var write))
+                return;
+            if (write.Facts.Size == Presence.No && write.Receiver is ILocalReferenceOperation local && MemoryCacheFacts.LocalCacheSizeLimit(local, types) == Presence.Yes)
+                context.ReportDiagnostic(Create(invocation.Syntax.GetLocation(), local.Local.Name + "." + invocation.TargetMethod.Name));
+        }
+
+        private static bool DeclaresCacheField(INamedTypeSymbol type, CacheTypes types)
+        {
+            foreach (var member in type.GetMembers())
+            {
+                if (member is IFieldSymbol field && types.IsMemoryCacheHolderType(field.Type))
+                    return true;
+            }
+            return false;
+        }
+
+        private static Diagnostic Create(Location write, string call) =>
+            Diagnostic.Create(GuardDescriptors.MemoryCacheEntryWithoutSize, write, call);
 
         private sealed class TypeState
         {
@@ -58,18 +87,8 @@ namespace Guard.Analyzers.Rules.GRD005
                 var invocation = (IInvocationOperation)context.Operation;
                 if (!MemoryCacheFacts.IsWriteName(invocation.TargetMethod.Name) || !MemoryCacheFacts.TryGetWrite(invocation, _types, out var write))
                     return;
-                if (write.Facts.Size != Presence.No)
-                    return;
-                switch (write.Receiver)
-                {
-                    case ILocalReferenceOperation local:
-                        if (MemoryCacheFacts.LocalCacheSizeLimit(local, _types) == Presence.Yes)
-                            context.ReportDiagnostic(Create(invocation.Syntax.GetLocation(), local.Local.Name + "." + invocation.TargetMethod.Name));
-                        break;
-                    case IFieldReferenceOperation field when IsOwned(field.Field):
-                        Fields(field.Field).AddWrite(invocation.Syntax.GetLocation(), invocation.TargetMethod.Name);
-                        break;
-                }
+                if (write.Facts.Size == Presence.No && write.Receiver is IFieldReferenceOperation field && IsOwned(field.Field))
+                    Fields(field.Field).AddWrite(invocation.Syntax.GetLocation(), invocation.TargetMethod.Name);
             }
 
             public void OnObjectCreation(OperationAnalysisContext context)
@@ -119,9 +138,6 @@ namespace Guard.Analyzers.Rules.GRD005
                         context.ReportDiagnostic(Create(location, field.Name + "." + method));
                 }
             }
-
-            private static Diagnostic Create(Location write, string call) =>
-                Diagnostic.Create(GuardDescriptors.MemoryCacheEntryWithoutSize, write, call);
 
             /// <summary>A field declared in the analyzed type: only its code is seen.</summary>
             private bool IsOwned(IFieldSymbol field) => SymbolEqualityComparer.Default.Equals(field.ContainingType?.OriginalDefinition, _type);

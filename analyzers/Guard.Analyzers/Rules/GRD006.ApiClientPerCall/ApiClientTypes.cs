@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using System.Threading;
 using Guard.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -23,34 +24,38 @@ namespace Guard.Analyzers.Rules.GRD006
             "Octokit.GitHubClient",
         };
 
-        private readonly ImmutableArray<INamedTypeSymbol> _knownBases;
+        private readonly Lazy<ImmutableArray<INamedTypeSymbol>> _knownBases;
         private readonly ConcurrentDictionary<INamedTypeSymbol, bool> _ownsHttpClient = new ConcurrentDictionary<INamedTypeSymbol, bool>(SymbolEqualityComparer.Default);
+
+        private readonly KnownTypes _known;
 
         public ApiClientTypes(Compilation compilation)
         {
             var known = GuardCompilationContext.For(compilation).Types;
-            HttpClient = known.HttpClient;
-            HttpMessageInvoker = known.HttpMessageInvoker;
-            HttpMessageHandler = known.HttpMessageHandler;
-            HttpClientFactory = known.HttpClientFactory;
-            var bases = ImmutableArray.CreateBuilder<INamedTypeSymbol>();
-            foreach (var name in KnownClientBases)
-            {
-                if (compilation.GetTypeByMetadataName(name) is { } type)
-                    bases.Add(type);
-            }
+            _known = known;
+            _knownBases = new Lazy<ImmutableArray<INamedTypeSymbol>>(() => KnownBases(compilation), LazyThreadSafetyMode.PublicationOnly);
+            _perRequestBases = new Lazy<ImmutableArray<INamedTypeSymbol>>(() => Resolve(compilation, PerRequestBases), LazyThreadSafetyMode.PublicationOnly);
+        }
+
+        private ImmutableArray<INamedTypeSymbol> KnownBases(Compilation compilation)
+        {
+            var bases = Resolve(compilation, KnownClientBases).ToBuilder();
             // RestSharp before v107 sent through HttpWebRequest and kept no connections of its own; from v107 a
             // RestClient wraps an HttpClient (and takes one in a constructor).
             if (compilation.GetTypeByMetadataName("RestSharp.RestClient") is { } restClient && HttpClient != null && TakesHttpClient(restClient))
                 bases.Add(restClient);
-            _knownBases = bases.ToImmutable();
-            var perRequest = ImmutableArray.CreateBuilder<INamedTypeSymbol>();
-            foreach (var name in PerRequestBases)
+            return bases.ToImmutable();
+        }
+
+        private static ImmutableArray<INamedTypeSymbol> Resolve(Compilation compilation, string[] names)
+        {
+            var types = ImmutableArray.CreateBuilder<INamedTypeSymbol>();
+            foreach (var name in names)
             {
                 if (compilation.GetTypeByMetadataName(name) is { } type)
-                    perRequest.Add(type);
+                    types.Add(type);
             }
-            _perRequestBases = perRequest.ToImmutable();
+            return types.ToImmutable();
         }
 
         /// <summary>Types ASP.NET Core makes for every request (or hub invocation).</summary>
@@ -61,11 +66,11 @@ namespace Guard.Analyzers.Rules.GRD006
             "Microsoft.AspNetCore.SignalR.Hub",
         };
 
-        private readonly ImmutableArray<INamedTypeSymbol> _perRequestBases;
+        private readonly Lazy<ImmutableArray<INamedTypeSymbol>> _perRequestBases;
 
         public bool IsPerRequestType(INamedTypeSymbol type)
         {
-            foreach (var known in _perRequestBases)
+            foreach (var known in _perRequestBases.Value)
             {
                 if (KnownTypes.IsOrDerivesFrom(type, known))
                     return true;
@@ -73,10 +78,10 @@ namespace Guard.Analyzers.Rules.GRD006
             return false;
         }
 
-        public INamedTypeSymbol? HttpClient { get; }
-        public INamedTypeSymbol? HttpMessageInvoker { get; }
-        public INamedTypeSymbol? HttpMessageHandler { get; }
-        public INamedTypeSymbol? HttpClientFactory { get; }
+        public INamedTypeSymbol? HttpClient => _known.HttpClient;
+        public INamedTypeSymbol? HttpMessageInvoker => _known.HttpMessageInvoker;
+        public INamedTypeSymbol? HttpMessageHandler => _known.HttpMessageHandler;
+        public INamedTypeSymbol? HttpClientFactory => _known.HttpClientFactory;
 
         public bool IsHttpClient(ITypeSymbol? type) => HttpClient != null && KnownTypes.IsOrDerivesFrom(type, HttpClient);
 
@@ -85,7 +90,7 @@ namespace Guard.Analyzers.Rules.GRD006
         {
             if (type.TypeKind != TypeKind.Class || IsHttpClient(type))
                 return false;
-            foreach (var known in _knownBases)
+            foreach (var known in _knownBases.Value)
             {
                 if (KnownTypes.IsOrDerivesFrom(type, known))
                     return true;

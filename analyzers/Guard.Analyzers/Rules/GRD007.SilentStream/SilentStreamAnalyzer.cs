@@ -42,15 +42,16 @@ namespace Guard.Analyzers.Rules.GRD007
             {
                 if (TestProjects.IsTestProject(start.Compilation))
                     return;
+                // Types are resolved in the callbacks, on first use (LazyType): nothing here binds the compilation.
                 var types = new StreamTypes(start.Compilation);
-                if (types.CancellationToken is null)
-                    return;
                 start.RegisterOperationAction(c => AnalyzeReceive(c, types), OperationKind.Invocation);
-                if (types.HttpClient is null || types.Timeout is null)
-                    return;
                 var known = GuardCompilationContext.For(start.Compilation).Types;
                 start.RegisterSymbolStartAction(symbolStart =>
                 {
+                    // Per-type actions only where an infinite timeout may be set: registering them for every type of
+                    // a large compilation cost more than the rule's own work.
+                    if (types.HttpClient is null || types.Timeout is null || !types.MaySetInfiniteTimeout((INamedTypeSymbol)symbolStart.Symbol))
+                        return;
                     var state = new InfiniteTimeouts(types, known);
                     symbolStart.RegisterOperationAction(state.OnAssignment, OperationKind.SimpleAssignment);
                     symbolStart.RegisterOperationAction(state.OnInvocation, OperationKind.Invocation);
@@ -70,7 +71,7 @@ namespace Guard.Analyzers.Rules.GRD007
         {
             var invocation = (IInvocationOperation)context.Operation;
             var name = invocation.TargetMethod.Name;
-            if (name is not ("ReceiveAsync" or "ReadAsync" or "ReadLineAsync"))
+            if (name is not ("ReceiveAsync" or "ReadAsync" or "ReadLineAsync") || types.CancellationToken is null)
                 return;
             var kind = Classify(invocation, types);
             if (kind == ReceiveKind.None || !InLoop(invocation))

@@ -11,41 +11,52 @@ namespace Guard.Analyzers.Rules.GRD007
     internal sealed class StreamTypes
     {
         private readonly ConcurrentDictionary<INamedTypeSymbol, bool> _watchesSilence = new ConcurrentDictionary<INamedTypeSymbol, bool>(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<SyntaxTree, bool> _infiniteTimeoutTrees = new ConcurrentDictionary<SyntaxTree, bool>();
         private readonly Lazy<bool> _setsKeepAliveTimeout;
         private readonly Lazy<bool> _declaresWatchdog;
+        private readonly Lazy<bool> _hasKeepAliveTimeout;
+
+        private readonly KnownTypes _known;
+        private readonly LazyType _webSocket;
+        private readonly LazyType _clientWebSocket;
+        private readonly LazyType _webSocketReceiveResult;
+        private readonly LazyType _valueWebSocketReceiveResult;
+        private readonly LazyType _stream;
+        private readonly LazyType _textReader;
+        private readonly LazyType _cancellationTokenSource;
+        private readonly LazyType _timeout;
 
         public StreamTypes(Compilation compilation)
         {
             var known = GuardCompilationContext.For(compilation).Types;
-            WebSocket = compilation.GetTypeByMetadataName("System.Net.WebSockets.WebSocket");
-            ClientWebSocket = compilation.GetTypeByMetadataName("System.Net.WebSockets.ClientWebSocket");
-            WebSocketReceiveResult = compilation.GetTypeByMetadataName("System.Net.WebSockets.WebSocketReceiveResult");
-            ValueWebSocketReceiveResult = compilation.GetTypeByMetadataName("System.Net.WebSockets.ValueWebSocketReceiveResult");
-            Stream = compilation.GetTypeByMetadataName("System.IO.Stream");
-            TextReader = compilation.GetTypeByMetadataName("System.IO.TextReader");
-            CancellationToken = known.CancellationToken;
-            CancellationTokenSource = compilation.GetTypeByMetadataName("System.Threading.CancellationTokenSource");
-            Timeout = compilation.GetTypeByMetadataName("System.Threading.Timeout");
-            HttpClient = known.HttpClient;
-            var options = compilation.GetTypeByMetadataName("System.Net.WebSockets.ClientWebSocketOptions");
-            HasKeepAliveTimeout = options != null && !options.GetMembers("KeepAliveTimeout").IsEmpty;
+            _known = known;
+            _webSocket = new LazyType(compilation, "System.Net.WebSockets.WebSocket");
+            _clientWebSocket = new LazyType(compilation, "System.Net.WebSockets.ClientWebSocket");
+            _webSocketReceiveResult = new LazyType(compilation, "System.Net.WebSockets.WebSocketReceiveResult");
+            _valueWebSocketReceiveResult = new LazyType(compilation, "System.Net.WebSockets.ValueWebSocketReceiveResult");
+            _stream = new LazyType(compilation, "System.IO.Stream");
+            _textReader = new LazyType(compilation, "System.IO.TextReader");
+            _cancellationTokenSource = new LazyType(compilation, "System.Threading.CancellationTokenSource");
+            _timeout = new LazyType(compilation, "System.Threading.Timeout");
+            _hasKeepAliveTimeout = new Lazy<bool>(() => compilation.GetTypeByMetadataName("System.Net.WebSockets.ClientWebSocketOptions") is { } options &&
+                !options.GetMembers("KeepAliveTimeout").IsEmpty, LazyThreadSafetyMode.PublicationOnly);
             _setsKeepAliveTimeout = new Lazy<bool>(() => Mentions(compilation, "KeepAliveTimeout"), LazyThreadSafetyMode.ExecutionAndPublication);
             _declaresWatchdog = new Lazy<bool>(() => DeclaresWatchdog(compilation), LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
-        public INamedTypeSymbol? WebSocket { get; }
-        public INamedTypeSymbol? ClientWebSocket { get; }
-        public INamedTypeSymbol? WebSocketReceiveResult { get; }
-        public INamedTypeSymbol? ValueWebSocketReceiveResult { get; }
-        public INamedTypeSymbol? Stream { get; }
-        public INamedTypeSymbol? TextReader { get; }
-        public INamedTypeSymbol? CancellationToken { get; }
-        public INamedTypeSymbol? CancellationTokenSource { get; }
-        public INamedTypeSymbol? Timeout { get; }
-        public INamedTypeSymbol? HttpClient { get; }
+        public INamedTypeSymbol? WebSocket => _webSocket.Value;
+        public INamedTypeSymbol? ClientWebSocket => _clientWebSocket.Value;
+        public INamedTypeSymbol? WebSocketReceiveResult => _webSocketReceiveResult.Value;
+        public INamedTypeSymbol? ValueWebSocketReceiveResult => _valueWebSocketReceiveResult.Value;
+        public INamedTypeSymbol? Stream => _stream.Value;
+        public INamedTypeSymbol? TextReader => _textReader.Value;
+        public INamedTypeSymbol? CancellationToken => _known.CancellationToken;
+        public INamedTypeSymbol? CancellationTokenSource => _cancellationTokenSource.Value;
+        public INamedTypeSymbol? Timeout => _timeout.Value;
+        public INamedTypeSymbol? HttpClient => _known.HttpClient;
 
         /// <summary>The target framework has ClientWebSocketOptions.KeepAliveTimeout (.NET 9 and later).</summary>
-        public bool HasKeepAliveTimeout { get; }
+        public bool HasKeepAliveTimeout => _hasKeepAliveTimeout.Value;
 
         /// <summary>Somewhere in the compilation a socket's KeepAliveTimeout is set: a socket made elsewhere may be one of those.</summary>
         public bool CompilationSetsKeepAliveTimeout => HasKeepAliveTimeout && _setsKeepAliveTimeout.Value;
@@ -105,15 +116,47 @@ namespace Guard.Analyzers.Rules.GRD007
             return watches;
         }
 
+        /// <summary>Every part of <see cref="StampNameParts"/> contains one of these: most names contain none, and are done in five searches.</summary>
+        private static readonly string[] StampNameKeys = { "last", "timeout", "watchdog", "silence", "inactivity" };
+
         private static bool IsStampName(string name)
         {
             if (name.Length < 6)
                 return false;
             // Allocation-free for the usual name; last_message and _lastMessage are read without their underscores.
             var plain = name.IndexOf('_') >= 0 ? name.Replace("_", "") : name;
-            foreach (var part in StampNameParts)
+            if (!ContainsAny(plain, StampNameKeys))
+                return false;
+            return ContainsAny(plain, StampNameParts);
+        }
+
+        private static bool ContainsAny(string name, string[] parts)
+        {
+            foreach (var part in parts)
             {
-                if (plain.IndexOf(part, StringComparison.OrdinalIgnoreCase) >= 0)
+                if (name.IndexOf(part, StringComparison.OrdinalIgnoreCase) >= 0)
+                    return true;
+            }
+            return false;
+        }
+
+        /// <summary>
+        /// Whether the type's source may set a timeout to infinite the way the rule recognises it: its text names
+        /// InfiniteTimeSpan or FromMilliseconds. Read once per tree; the per-type actions that look for such an
+        /// assignment are registered only for these types.
+        /// </summary>
+        public bool MaySetInfiniteTimeout(INamedTypeSymbol type)
+        {
+            foreach (var reference in type.DeclaringSyntaxReferences)
+            {
+                var tree = reference.SyntaxTree;
+                if (!_infiniteTimeoutTrees.TryGetValue(tree, out var mentions))
+                {
+                    var text = tree.GetText().ToString();
+                    mentions = text.IndexOf("InfiniteTimeSpan", StringComparison.Ordinal) >= 0 || text.IndexOf("FromMilliseconds", StringComparison.Ordinal) >= 0;
+                    _infiniteTimeoutTrees.TryAdd(tree, mentions);
+                }
+                if (mentions)
                     return true;
             }
             return false;

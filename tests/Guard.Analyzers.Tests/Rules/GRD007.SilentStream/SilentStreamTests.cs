@@ -165,6 +165,22 @@ public class SilentStreamTests
         }
         """, null, false, System.Array.Empty<string>(), messageContains: "on an HttpClient whose Timeout is infinite");
 
+    [Fact]
+    public Task Reports_a_request_when_the_infinite_timeout_is_set_in_another_part_of_the_type() => Verify.VerifyAsync(Usings + """
+        public sealed partial class StreamingApi
+        {
+            public Task<string> SnapshotAsync(string url) => [|_http.GetStringAsync(url)|];
+        }
+        """, null, false, new[]
+        {
+            Usings + """
+            public sealed partial class StreamingApi
+            {
+                private readonly HttpClient _http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+            }
+            """,
+        }, messageContains: "on an HttpClient whose Timeout is infinite");
+
     // ---- Loops that notice silence, and waits that are not receive loops ----
 
     [Fact]

@@ -122,11 +122,17 @@ namespace Guard.Analyzers.Http
         private static bool IsUriType(ITypeSymbol type) =>
             type.SpecialType == SpecialType.System_String || (type.Name == "Uri" && type.ContainingNamespace?.Name == "System");
 
+        private static readonly string[] UriNameParts = { "uri", "url", "path", "endpoint", "resource", "route", "address" };
+
+        /// <summary>Asked of the string parameters of every call GRD004 looks at: no lower-case copy of the name.</summary>
         private static bool IsUriName(string name)
         {
-            var lower = name.ToLowerInvariant();
-            return lower.Contains("uri") || lower.Contains("url") || lower.Contains("path") || lower.Contains("endpoint") ||
-                   lower.Contains("resource") || lower.Contains("route") || lower.Contains("address");
+            foreach (var part in UriNameParts)
+            {
+                if (name.IndexOf(part, StringComparison.OrdinalIgnoreCase) >= 0)
+                    return true;
+            }
+            return false;
         }
 
         private static IOperation? RequestMessageArgument(IInvocationOperation call, KnownTypes types)

@@ -16,8 +16,10 @@ namespace Guard.Analyzers.Infrastructure
     internal static class AssignedValues
     {
         /// <summary>
-        /// A field's or property's values, found once per symbol: every call on <c>_http</c> or <c>_pipeline</c> asks,
-        /// for GRD001, GRD003, GRD004 and others. Weak keys: the values go with the compilation whose symbol they belong to.
+        /// A field's, property's or local's values, found once per symbol: every call on <c>_http</c>, <c>_pipeline</c>
+        /// or a <c>client</c> local asks, for GRD001, GRD003, GRD004 and others (a local's block was walked once per
+        /// question, the largest part of GRD001's client check). Weak keys: the values go with the compilation whose
+        /// symbol they belong to; a local asked about through another symbol instance is only read again.
         /// </summary>
         private static readonly ConditionalWeakTable<ISymbol, Values> MemberValues = new ConditionalWeakTable<ISymbol, Values>();
 
@@ -69,7 +71,7 @@ namespace Guard.Analyzers.Infrastructure
         {
             if (symbol is not (IFieldSymbol or IPropertySymbol or ILocalSymbol) || symbol.DeclaringSyntaxReferences.Length != 1)
                 return ImmutableArray<ExpressionSyntax>.Empty;
-            return symbol is ILocalSymbol ? Read(symbol) : MemberValues.GetValue(symbol, ReadMember).Items;
+            return MemberValues.GetValue(symbol, ReadMember).Items;
         }
 
         private static ImmutableArray<ExpressionSyntax> Read(ISymbol symbol)

@@ -108,10 +108,8 @@ namespace Guard.Analyzers.Infrastructure
 #pragma warning disable RS1030
                 SemanticModel Model() => model ??= compilation.GetSemanticModel(tree);
 #pragma warning restore RS1030
-                foreach (var node in tree.GetRoot(cancellationToken).DescendantNodes())
+                foreach (var invocation in InvocationsNamed(tree.GetRoot(cancellationToken), text, hasHandler, hasExecute))
                 {
-                    if (node is not InvocationExpressionSyntax invocation)
-                        continue;
                     var name = SyntaxNames.InvokedName(invocation);
                     if (name is null)
                         continue;
@@ -127,6 +125,51 @@ namespace Guard.Analyzers.Infrastructure
             }
             return index;
         }
+
+        /// <summary>
+        /// The invocations of a tree whose invoked name is one the index reads, in source order, found from where the
+        /// names occur in the text (the token there, up to its invocation) rather than by walking every node: most
+        /// trees that mention Execute call it a few times in thousands of nodes.
+        /// </summary>
+        private static List<InvocationExpressionSyntax> InvocationsNamed(SyntaxNode root, string text, bool handlers, bool executes)
+        {
+            var found = new List<InvocationExpressionSyntax>();
+            if (handlers)
+            {
+                foreach (var name in PollyNames.HttpResilienceHandlers)
+                    AddInvocationsNamed(root, text, name, found);
+                AddInvocationsNamed(root, text, "AddHttpMessageHandler", found);
+            }
+            if (executes)
+            {
+                foreach (var name in PollyNames.ExecuteMethods)
+                    AddInvocationsNamed(root, text, name, found);
+            }
+            found.Sort((a, b) => a.SpanStart.CompareTo(b.SpanStart));
+            return found;
+        }
+
+        private static void AddInvocationsNamed(SyntaxNode root, string text, string name, List<InvocationExpressionSyntax> found)
+        {
+            for (var at = text.IndexOf(name, StringComparison.Ordinal); at >= 0; at = text.IndexOf(name, at + name.Length, StringComparison.Ordinal))
+            {
+                // Part of a longer identifier (ExecuteAsync when looking for Execute) is found under its own name.
+                if ((at > 0 && IsIdentifierPart(text[at - 1])) || (at + name.Length < text.Length && IsIdentifierPart(text[at + name.Length])))
+                    continue;
+                // In a comment or a string the token there is another one.
+                var token = root.FindToken(at);
+                if (!token.IsKind(SyntaxKind.IdentifierToken) || token.ValueText != name || token.Parent is not SimpleNameSyntax simple)
+                    continue;
+                SyntaxNode invoked = simple;
+                if ((simple.Parent is MemberAccessExpressionSyntax member && member.Name == simple) ||
+                    (simple.Parent is MemberBindingExpressionSyntax binding && binding.Name == simple))
+                    invoked = simple.Parent;
+                if (invoked.Parent is InvocationExpressionSyntax invocation && invocation.Expression == invoked)
+                    found.Add(invocation);
+            }
+        }
+
+        private static bool IsIdentifierPart(char c) => char.IsLetterOrDigit(c) || c == '_';
 
         /// <summary>
         /// The arguments that may be method groups: simple names and member accesses, less the names of parameters of
@@ -250,7 +293,14 @@ namespace Guard.Analyzers.Infrastructure
         /// </summary>
         private void AddExecute(InvocationExpressionSyntax invocation, Func<SemanticModel> getModel, KnownTypes types, CancellationToken cancellationToken)
         {
-            if (invocation.Expression is not MemberAccessExpressionSyntax member)
+            // pipeline.ExecuteAsync(...) or pipeline?.ExecuteAsync(...).
+            var receiver = invocation.Expression switch
+            {
+                MemberAccessExpressionSyntax member => member.Expression,
+                MemberBindingExpressionSyntax when invocation.Parent is ConditionalAccessExpressionSyntax access && access.WhenNotNull == invocation => access.Expression,
+                _ => null,
+            };
+            if (receiver is null)
                 return;
             var inHandler = IsInSendOverride(invocation);
             var methodGroups = MethodGroupCandidates(invocation);
@@ -268,11 +318,11 @@ namespace Guard.Analyzers.Infrastructure
             if (!inHandler && methodGroups is null && runner is null && !runnerUnknown)
                 return;
             var model = getModel();
-            if (!types.IsPollyExecutor(model.GetTypeInfo(member.Expression, cancellationToken).Type))
+            if (!types.IsPollyExecutor(model.GetTypeInfo(receiver, cancellationToken).Type))
                 return;
             if (inHandler && model.GetEnclosingSymbol(invocation.SpanStart, cancellationToken)?.ContainingType is { } handler &&
                 KnownTypes.IsOrDerivesFrom(handler, types.HttpMessageHandler) &&
-                PipelineFacts.Of(model.GetOperation(member.Expression, cancellationToken)).MayRetry)
+                PipelineFacts.Of(model.GetOperation(receiver, cancellationToken)).MayRetry)
             {
                 HasRetryingMessageHandler = true;
                 _retryingHandlers.Add(handler.OriginalDefinition);

@@ -205,6 +205,28 @@ public class MissingRetryTests
         """);
 
     [Fact]
+    public Task Finds_method_groups_passed_to_polly_however_the_call_is_written() => Verify.VerifyAsync(Usings + """
+        class C
+        {
+            private readonly HttpClient _client = new HttpClient();
+            private readonly ResiliencePipeline? _pipeline = ResiliencePipeline.Empty;
+
+            // ExecuteAsync(InCommentAsync) is not a call; nor is the one in the string below.
+            async Task M(CancellationToken token)
+            {
+                var text = "_pipeline.ExecuteAsync(InStringAsync, token)";
+                await _pipeline!.@ExecuteAsync(VerbatimAsync, token);
+                await (_pipeline?.ExecuteAsync(ConditionalAsync, token) ?? ValueTask.FromResult(""));
+            }
+
+            private async ValueTask<string> VerbatimAsync(CancellationToken ct) => await _client.GetStringAsync("https://a", ct);
+            private async ValueTask<string> ConditionalAsync(CancellationToken ct) => await _client.GetStringAsync("https://a", ct);
+            private async ValueTask<string> InCommentAsync(CancellationToken ct) => await [|_client.GetStringAsync("https://a", ct)|];
+            private async ValueTask<string> InStringAsync(CancellationToken ct) => await [|_client.GetStringAsync("https://a", ct)|];
+        }
+        """);
+
+    [Fact]
     public Task Does_not_report_in_a_generic_method_group_passed_to_polly() => Verify.VerifyAsync(Usings + """
         class C
         {

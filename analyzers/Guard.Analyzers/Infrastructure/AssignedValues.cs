@@ -23,7 +23,8 @@ namespace Guard.Analyzers.Infrastructure
         /// </summary>
         private static readonly ConditionalWeakTable<ISymbol, Values> MemberValues = new ConditionalWeakTable<ISymbol, Values>();
 
-        private static readonly ConditionalWeakTable<ISymbol, Values>.CreateValueCallback ReadMember = symbol => new Values(Read(symbol));
+        private static readonly ConditionalWeakTable<ISymbol, Values>.CreateValueCallback ReadMember = symbol =>
+            new Values(symbol.DeclaringSyntaxReferences.Length == 1 ? Read(symbol) : ImmutableArray<ExpressionSyntax>.Empty);
 
         /// <summary>
         /// Every assignment in a type, by the name assigned, from one walk of the type's declarations: a type's
@@ -69,7 +70,7 @@ namespace Guard.Analyzers.Infrastructure
 
         public static ImmutableArray<ExpressionSyntax> Of(ISymbol symbol)
         {
-            if (symbol is not (IFieldSymbol or IPropertySymbol or ILocalSymbol) || symbol.DeclaringSyntaxReferences.Length != 1)
+            if (symbol is not (IFieldSymbol or IPropertySymbol or ILocalSymbol))
                 return ImmutableArray<ExpressionSyntax>.Empty;
             return MemberValues.GetValue(symbol, ReadMember).Items;
         }

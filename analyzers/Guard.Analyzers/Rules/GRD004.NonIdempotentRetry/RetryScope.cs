@@ -54,10 +54,12 @@ namespace Guard.Analyzers.Rules.GRD004
 
         public bool ContainsDeclarationOf(ISymbol symbol)
         {
-            if (Body is null || symbol.DeclaringSyntaxReferences.Length == 0)
+            // The name's location, not DeclaringSyntaxReferences: a source local builds those anew on every call. A
+            // declaration is inside the scope exactly when its name is.
+            if (Body is null || symbol.Locations.IsEmpty)
                 return false;
-            var reference = symbol.DeclaringSyntaxReferences[0];
-            return reference.SyntaxTree == Body.Syntax.SyntaxTree && Span.Contains(reference.Span);
+            var location = symbol.Locations[0];
+            return location.IsInSource && location.SourceTree == Body.Syntax.SyntaxTree && Span.Contains(location.SourceSpan);
         }
 
         public string Description => Source switch

@@ -63,8 +63,12 @@ namespace Guard.Analyzers.Infrastructure
 
             public void AddTo(string name, ImmutableArray<ExpressionSyntax>.Builder builder)
             {
+                // Element by element: AddRange takes the list as an IEnumerable, boxed enumerator and all.
                 if (_byName.TryGetValue(name, out var values))
-                    builder.AddRange(values);
+                {
+                    foreach (var value in values)
+                        builder.Add(value);
+                }
             }
         }
 
@@ -77,7 +81,8 @@ namespace Guard.Analyzers.Infrastructure
 
         private static ImmutableArray<ExpressionSyntax> Read(ISymbol symbol)
         {
-            var builder = ImmutableArray.CreateBuilder<ExpressionSyntax>();
+            // Most members are given one or two values: a builder of that size, handed over without a copy when full.
+            var builder = ImmutableArray.CreateBuilder<ExpressionSyntax>(2);
             var declaration = symbol.DeclaringSyntaxReferences[0].GetSyntax();
             switch (declaration)
             {
@@ -107,7 +112,7 @@ namespace Guard.Analyzers.Infrastructure
             {
                 AssignmentsByType.GetValue(symbol.ContainingType, ReadType).AddTo(name, builder);
             }
-            return builder.ToImmutable();
+            return builder.Count == builder.Capacity ? builder.MoveToImmutable() : builder.ToImmutable();
         }
 
         private static void AddAssignments(SyntaxNode scope, string name, bool allowThis, ImmutableArray<ExpressionSyntax>.Builder builder)

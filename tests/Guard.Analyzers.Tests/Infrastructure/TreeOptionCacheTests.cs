@@ -38,4 +38,25 @@ public class TreeOptionCacheTests
         Assert.Single(cache.Get(tree, "GRD006", Read));
         Assert.Equal(1, reads);
     }
+
+    [Fact]
+    public void Threads_asking_at_once_all_get_the_first_value_stored()
+    {
+        var cache = new TreeOptionCache();
+        var tree = CSharpSyntaxTree.ParseText("class A {}");
+        var keys = new[] { "GRD001", "GRD003", "GRD004.settings", "GRD006" };
+        var seen = new System.Collections.Concurrent.ConcurrentBag<(string Key, object Value)>();
+        System.Threading.Tasks.Parallel.For(0, 64, i =>
+        {
+            var key = keys[i % keys.Length];
+            seen.Add((key, cache.Get(tree, key, () => new object())));
+        });
+        foreach (var key in keys)
+        {
+            var values = System.Linq.Enumerable.ToList(System.Linq.Enumerable.Select(System.Linq.Enumerable.Where(seen, s => s.Key == key), s => s.Value));
+            Assert.Equal(16, values.Count);
+            Assert.All(values, v => Assert.Same(values[0], v));
+            Assert.Same(values[0], cache.Get(tree, key, () => new object()));
+        }
+    }
 }

@@ -26,7 +26,7 @@ namespace Guard.Analyzers.Rules.GRD005
             context.ConfigureGeneratedCodeAnalysis(GeneratedCode.Skipped);
             context.RegisterCompilationStartAction(start =>
             {
-                // Asked at each type's start, not here: the first lookup would bind the compilation (LazyType).
+                // Types are asked in the callbacks, not here: the first lookup would bind the compilation (LazyType).
                 var types = new CacheTypes(start.Compilation);
                 // A cache in a local is judged where it is written; one in a field needs the whole type, so only a
                 // type that declares such a field gets the per-type actions (registering them for every type of a

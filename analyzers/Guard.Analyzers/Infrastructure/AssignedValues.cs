@@ -26,50 +26,11 @@ namespace Guard.Analyzers.Infrastructure
         private static readonly ConditionalWeakTable<ISymbol, Values>.CreateValueCallback ReadMember = symbol =>
             new Values(symbol.DeclaringSyntaxReferences.Length == 1 ? Read(symbol) : ImmutableArray<ExpressionSyntax>.Empty);
 
-        /// <summary>
-        /// Every assignment in a type, by the name assigned, from one walk of the type's declarations: a type's
-        /// client, pipeline and cache fields are all asked about, and one walk serves them all.
-        /// </summary>
-        private static readonly ConditionalWeakTable<INamedTypeSymbol, TypeAssignments> AssignmentsByType = new ConditionalWeakTable<INamedTypeSymbol, TypeAssignments>();
-
-        private static readonly ConditionalWeakTable<INamedTypeSymbol, TypeAssignments>.CreateValueCallback ReadType = type => new TypeAssignments(type);
-
         private sealed class Values
         {
             public Values(ImmutableArray<ExpressionSyntax> items) => Items = items;
 
             public ImmutableArray<ExpressionSyntax> Items { get; }
-        }
-
-        private sealed class TypeAssignments
-        {
-            private readonly Dictionary<string, List<ExpressionSyntax>> _byName = new Dictionary<string, List<ExpressionSyntax>>(StringComparer.Ordinal);
-
-            public TypeAssignments(INamedTypeSymbol type)
-            {
-                foreach (var reference in type.DeclaringSyntaxReferences)
-                {
-                    foreach (var node in reference.GetSyntax().DescendantNodes())
-                    {
-                        if (AssignedName(node, allowThis: true) is { } name)
-                        {
-                            if (!_byName.TryGetValue(name, out var values))
-                                _byName[name] = values = new List<ExpressionSyntax>(1);
-                            values.Add(((AssignmentExpressionSyntax)node).Right);
-                        }
-                    }
-                }
-            }
-
-            public void AddTo(string name, ImmutableArray<ExpressionSyntax>.Builder builder)
-            {
-                // Element by element: AddRange takes the list as an IEnumerable, boxed enumerator and all.
-                if (_byName.TryGetValue(name, out var values))
-                {
-                    foreach (var value in values)
-                        builder.Add(value);
-                }
-            }
         }
 
         public static ImmutableArray<ExpressionSyntax> Of(ISymbol symbol)
@@ -110,18 +71,42 @@ namespace Guard.Analyzers.Infrastructure
             }
             else if (symbol.ContainingType != null)
             {
-                AssignmentsByType.GetValue(symbol.ContainingType, ReadType).AddTo(name, builder);
+                foreach (var part in symbol.ContainingType.DeclaringSyntaxReferences)
+                    AddAssignments(part.GetSyntax(), name, allowThis: true, builder);
             }
             return builder.Count == builder.Capacity ? builder.MoveToImmutable() : builder.ToImmutable();
         }
 
+        /// <summary>
+        /// The values assigned to the name in the scope, in source order: found from where the name occurs in the text
+        /// (walking the scope's every node for each field or local asked about was most of GRD001's own time in csc),
+        /// or by that walk where the text has Unicode escapes.
+        /// </summary>
         private static void AddAssignments(SyntaxNode scope, string name, bool allowThis, ImmutableArray<ExpressionSyntax>.Builder builder)
         {
+            var tree = scope.SyntaxTree;
+            if (IdentifierSearch.TryFind(tree.GetRoot(), tree.GetText(), scope.Span, name, (name, allowThis, builder), static (token, state) =>
+                {
+                    if (AssignmentTo(token, state.allowThis) is { } assignment && AssignedName(assignment, state.allowThis) == state.name)
+                        state.builder.Add(assignment.Right);
+                }))
+                return;
             foreach (var node in scope.DescendantNodes())
             {
                 if (AssignedName(node, allowThis) == name)
                     builder.Add(((AssignmentExpressionSyntax)node).Right);
             }
+        }
+
+        /// <summary>The assignment whose left side is this identifier (<c>x = ...</c>, or <c>this.x = ...</c> where allowed).</summary>
+        private static AssignmentExpressionSyntax? AssignmentTo(SyntaxToken identifier, bool allowThis)
+        {
+            if (identifier.Parent is not IdentifierNameSyntax name)
+                return null;
+            SyntaxNode left = name;
+            if (allowThis && name.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } member && member.Name == name)
+                left = member;
+            return left.Parent is AssignmentExpressionSyntax assignment && assignment.Left == left ? assignment : null;
         }
 
         /// <summary>The name a plain or <c>??=</c> assignment sets (<c>x = ...</c>, and <c>this.x = ...</c> where allowed).</summary>

@@ -151,25 +151,31 @@ namespace Guard.Analyzers.Infrastructure
 
         private static void AddInvocationsNamed(SyntaxNode root, string text, string name, List<InvocationExpressionSyntax> found)
         {
-            for (var at = text.IndexOf(name, StringComparison.Ordinal); at >= 0; at = text.IndexOf(name, at + name.Length, StringComparison.Ordinal))
+            if (IdentifierSearch.TryFind(root, text, name, found, static (token, found) =>
+                {
+                    if (InvocationOf(token) is { } invocation)
+                        found.Add(invocation);
+                }))
+                return;
+            // Unicode escapes in the text: every node is read.
+            foreach (var node in root.DescendantNodes())
             {
-                // Part of a longer identifier (ExecuteAsync when looking for Execute) is found under its own name.
-                if ((at > 0 && IsIdentifierPart(text[at - 1])) || (at + name.Length < text.Length && IsIdentifierPart(text[at + name.Length])))
-                    continue;
-                // In a comment or a string the token there is another one.
-                var token = root.FindToken(at);
-                if (!token.IsKind(SyntaxKind.IdentifierToken) || token.ValueText != name || token.Parent is not SimpleNameSyntax simple)
-                    continue;
-                SyntaxNode invoked = simple;
-                if ((simple.Parent is MemberAccessExpressionSyntax member && member.Name == simple) ||
-                    (simple.Parent is MemberBindingExpressionSyntax binding && binding.Name == simple))
-                    invoked = simple.Parent;
-                if (invoked.Parent is InvocationExpressionSyntax invocation && invocation.Expression == invoked)
+                if (node is InvocationExpressionSyntax invocation && SyntaxNames.InvokedName(invocation) == name)
                     found.Add(invocation);
             }
         }
 
-        private static bool IsIdentifierPart(char c) => char.IsLetterOrDigit(c) || c == '_';
+        /// <summary>The invocation this name is the invoked name of (<c>Name(...)</c>, <c>x.Name(...)</c>, <c>x?.Name(...)</c>).</summary>
+        private static InvocationExpressionSyntax? InvocationOf(SyntaxToken identifier)
+        {
+            if (identifier.Parent is not SimpleNameSyntax simple)
+                return null;
+            SyntaxNode invoked = simple;
+            if ((simple.Parent is MemberAccessExpressionSyntax member && member.Name == simple) ||
+                (simple.Parent is MemberBindingExpressionSyntax binding && binding.Name == simple))
+                invoked = simple.Parent;
+            return invoked.Parent is InvocationExpressionSyntax invocation && invocation.Expression == invoked ? invocation : null;
+        }
 
         /// <summary>
         /// The arguments that may be method groups: simple names and member accesses, less the names of parameters of

@@ -20,11 +20,18 @@ public sealed class AnalyzerTimes
 {
     private static readonly Regex Row = new(@"^(\s*)(<?\s*[\d.]+)\s+(<?\s*\d+)\s+(\S.*)$", RegexOptions.Compiled);
     private static readonly Regex CscTask = new(@"^\s*(\d+) ms\s+Csc\s+\d+ calls", RegexOptions.Compiled);
+    // run.sh's sequential csc run: /usr/bin/time's line after csc's own output.
+    private static readonly Regex CscWall = new(@"^csc wall ([\d.]+) s", RegexOptions.Compiled);
     private static readonly Regex Total = new(@"Total analyzer execution time:\s*([\d.]+)", RegexOptions.Compiled);
+    private static readonly Regex Reported = new(@": (?:warning|error) ([A-Z]+[0-9]+):", RegexOptions.Compiled);
+    private static readonly Regex Ids = new(@"\(([A-Z]+[0-9]+(?:, *[A-Z]+[0-9]+)*)\)\s*$", RegexOptions.Compiled);
 
     public double CompileSeconds { get; private set; }
     public double AnalyzerSeconds { get; private set; }
     public List<AnalyzerTime> Analyzers { get; } = new();
+
+    /// <summary>The diagnostic IDs the build printed as warnings or errors (info and hidden ones are not printed).</summary>
+    public HashSet<string> ReportedIds { get; } = new(StringComparer.Ordinal);
 
     public static AnalyzerTimes Parse(IEnumerable<string> lines)
     {
@@ -35,9 +42,19 @@ public sealed class AnalyzerTimes
         {
             // Detailed logs prefix task output with a node number ("  3>"); the table itself is what matters.
             var line = Regex.Replace(raw, @"^\s*\d+>", string.Empty);
+            if (Reported.Match(line) is { Success: true } reported)
+            {
+                result.ReportedIds.Add(reported.Groups[1].Value);
+                continue;
+            }
             if (CscTask.Match(line) is { Success: true } csc)
             {
                 result.CompileSeconds = Math.Max(result.CompileSeconds, double.Parse(csc.Groups[1].Value, CultureInfo.InvariantCulture) / 1000);
+                continue;
+            }
+            if (CscWall.Match(line) is { Success: true } wall)
+            {
+                result.CompileSeconds = Math.Max(result.CompileSeconds, double.Parse(wall.Groups[1].Value, CultureInfo.InvariantCulture));
                 continue;
             }
             if (Total.Match(line) is { Success: true } total)
@@ -86,8 +103,21 @@ public sealed class AnalyzerTimes
             var worst = times[^1];
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"  peer {peer.Key}: {times.Count} analyzers, total {times.Sum(a => a.Seconds):F3} s, median {median.Seconds:F3} s, worst {worst.Seconds:F3} s {worst.Analyzer}");
+            // The median above is mostly analyzers with nothing to look at in this code; beside it, the median of those
+            // that found something (printed a warning), which did work comparable to a Guard rule's.
+            var reporting = times.Where(a => DiagnosticIds(a.Analyzer).Any(ReportedIds.Contains)).ToList();
+            if (reporting.Count > 0)
+                text.AppendLine(CultureInfo.InvariantCulture,
+                    $"    of which {reporting.Count} reported a warning here: median {reporting[reporting.Count / 2].Seconds:F3} s");
         }
         return text.ToString();
+    }
+
+    /// <summary>The IDs csc lists after an analyzer's name: "Namespace.Type (CA1062, CA1063)".</summary>
+    public static IEnumerable<string> DiagnosticIds(string analyzer)
+    {
+        var ids = Ids.Match(analyzer);
+        return ids.Success ? ids.Groups[1].Value.Split(',').Select(id => id.Trim()) : Enumerable.Empty<string>();
     }
 
     /// <summary>The package an analyzer assembly comes in: NetAnalyzers and VS Threading ship a language-neutral and a C# assembly.</summary>

@@ -6,7 +6,8 @@
 # GUARD_BENCH_DIR (default /tmp/guard-analyzer-bench) holds the generated projects and the build logs.
 # To time Guard's rules alone, in process, on a code base this script generated and restored (no csc, no peers):
 #   dotnet <bench.dll> profile "$GUARD_BENCH_DIR/50000" <Guard.Analyzers.dll> [runs] [diagnostics.txt]
-# GUARD_BENCH_SEQUENTIAL=1 also reruns each build's csc command with /parallel- (analyzer times without preemption).
+# GUARD_BENCH_SEQUENTIAL=1 also reruns each build's csc command with /parallel- (analyzer times without preemption),
+# reported beside the builds.
 # (GUARD_PROFILE_RULES=GRD001,GRD004 for some rules only; GUARD_PROFILE_SEQUENTIAL=1 on one thread, steadier; the
 # diagnostics file compares two builds of the analyzers.)
 set -euo pipefail
@@ -39,7 +40,7 @@ for size in $sizes; do
     echo "sequential csc on $size lines; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
     (cd "$dir" && /usr/bin/time -f "csc wall %e s, user %U s, sys %S s" dotnet "$csc.dll" @"$out/sequential-$size.rsp" /parallel- > "$out/sequential-$size.txt" 2>&1 || true)
     tail -1 "$out/sequential-$size.txt"
-    grep -E "Total analyzer execution time|^\s+[0-9.<]+\s+[0-9<]+\s+(Guard\.Analyzers|Microsoft\.CodeAnalysis\.(CSharp\.)?NetAnalyzers|Meziantou\.Analyzer|Microsoft\.VisualStudio\.Threading\.Analyzers),|GRD00[1-7]\)" "$out/sequential-$size.txt"
+    logs+=("$out/sequential-$size.txt")
   fi
 done
 dotnet "$bench" report "${logs[@]}"

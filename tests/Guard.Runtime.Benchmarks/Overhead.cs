@@ -21,7 +21,8 @@ namespace Guard.Runtime.Benchmarks;
 /// every side. Each watched window is compared with the alone windows of the same round (before and after it).
 /// Also: the cost of one stack burst and one heap snapshot (throughput during them, and the pause), and `--soak-minutes M`
 /// watches the workload with guard for M minutes, sampling guard's CPU and memory.
-/// Usage: -- --overhead-rounds 7 [--window 10] [--cpu-work N] [--peers ~/.cache/guard/peers] | --soak-minutes 10 [--cpu-work N]
+/// Usage: -- --overhead-rounds 7 [--window 10] [--cpu-work N] [--peers ~/.cache/guard/peers] | --soak-minutes 10 [--cpu-work N] [--soak-peer dotnet-counters]
+/// (--soak-peer: the same soak with dotnet-counters monitor in guard's place, for its memory and CPU beside guard's.)
 /// The peers are the dotnet-counters and dotnet-trace tools, installed with
 /// `dotnet tool install dotnet-counters --version 10.0.750501 --tool-path ~/.cache/guard/peers` (and dotnet-trace).
 /// </summary>
@@ -196,14 +197,24 @@ internal static class Overhead
     }
 
     /// <summary>guard attached to the busy workload for <paramref name="minutes"/>: its CPU and resident memory every 30 s.</summary>
-    public static int Soak(string guard, string targets, double minutes, int cpuWork)
+    public static int Soak(string guard, string targets, double minutes, int cpuWork, string? peer, string peers)
     {
+        var name = peer ?? "guard";
+        var peerPath = Path.Combine(peers, "dotnet-counters");
+        if (peer is not null && (peer != "dotnet-counters" || !File.Exists(peerPath)))
+        {
+            Console.Error.WriteLine($"--soak-peer takes dotnet-counters, installed in {peers} (see the usage in Overhead.cs)");
+            return 2;
+        }
         using var workload = new Workload(targets, TimeSpan.FromMinutes(minutes + 2), cpuWork);
         Thread.Sleep(5000);
-        using var tool = Tool("dotnet", guard, "attach", Str(workload.Pid), "--format", "json", "--duration", Str((int)(minutes * 60) + 30))!;
-        Console.WriteLine($"# guard attached to a busy process for {minutes:0} minutes, {DateTime.UtcNow:yyyy-MM-dd HH:mm}Z, {Environment.ProcessorCount} cores, --cpu-work {cpuWork}, load average {LoadAverage()}");
+        // The peer a user would leave running instead: dotnet-counters watching the same runtime counters, redrawn each second.
+        using var tool = peer is null
+            ? Tool("dotnet", guard, "attach", Str(workload.Pid), "--format", "json", "--duration", Str((int)(minutes * 60) + 30))!
+            : Tool(peerPath, "monitor", "-p", Str(workload.Pid), "--refresh-interval", "1")!;
+        Console.WriteLine($"# {name} attached to a busy process for {minutes:0} minutes, {DateTime.UtcNow:yyyy-MM-dd HH:mm}Z, {Environment.ProcessorCount} cores, --cpu-work {cpuWork}, load average {LoadAverage()}");
         Console.WriteLine();
-        Console.WriteLine("| minute | guard CPU over the last 30 s, % of a core | guard resident MB |");
+        Console.WriteLine($"| minute | {name} CPU over the last 30 s, % of a core | {name} resident MB |");
         Console.WriteLine("|---|---|---|");
         var clock = Stopwatch.StartNew();
         var samples = new List<(double Minute, double Cpu, double Memory)>();
@@ -229,7 +240,7 @@ internal static class Overhead
             var slope = half.Sum(s => (s.Minute - mx) * (s.Memory - my)) / Math.Max(1e-9, half.Sum(s => (s.Minute - mx) * (s.Minute - mx)));
             Console.WriteLine();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"guard: CPU median {Median(samples.Select(s => s.Cpu).ToList()):0.00}% of a core (max {samples.Max(s => s.Cpu):0.00}%), resident {samples.Min(s => s.Memory):0} to {samples.Max(s => s.Memory):0} MB, second-half slope {slope:+0.00;-0.00} MB/min"));
+                $"{name}: CPU median {Median(samples.Select(s => s.Cpu).ToList()):0.00}% of a core (max {samples.Max(s => s.Cpu):0.00}%), resident {samples.Min(s => s.Memory):0} to {samples.Max(s => s.Memory):0} MB, second-half slope {slope:+0.00;-0.00} MB/min"));
         }
         return 0;
     }

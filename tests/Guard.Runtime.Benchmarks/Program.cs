@@ -22,7 +22,7 @@ namespace Guard.Runtime.Benchmarks;
 /// how far guard overran its --duration and what it cost; --heap-snapshot-mb MB [--runs N] measures heap snapshots of a
 /// target with that much live data (the pause and the reading; see HeapSnapshotBench); --overhead-rounds N [--window s]
 /// measures what guard, dotnet-counters and dotnet-trace cost a busy process, and --soak-minutes M guard's own CPU and
-/// memory while attached (see Overhead).
+/// memory while attached (--soak-peer dotnet-counters: the peer's, in guard's place; see Overhead).
 /// </summary>
 public static class Program
 {
@@ -68,7 +68,8 @@ public static class Program
                 OptionText(args, "--peers") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "guard", "peers"),
                 (int)Option(args, "--cpu-work", 0));
         if (Option(args, "--soak-minutes", 0) is var soakMinutes && soakMinutes > 0)
-            return Overhead.Soak(guard, targets, soakMinutes, (int)Option(args, "--cpu-work", 0));
+            return Overhead.Soak(guard, targets, soakMinutes, (int)Option(args, "--cpu-work", 0), OptionText(args, "--soak-peer"),
+                OptionText(args, "--peers") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "guard", "peers"));
         if (Option(args, "--heap-snapshot-mb", 0) is var heapMB && heapMB > 0)
             return HeapSnapshotBench.Run(targets, heapMB, (int)Option(args, "--runs", 3));
 

@@ -33,9 +33,10 @@ public static class CodeFixVerifier<TAnalyzer, TCodeFix>
     /// more. Guard's fixes simplify and format the code they add (the GRD001 pipeline field takes seconds), and the
     /// two extra runs in every fix test more than doubled the time of the test project.
     /// </remarks>
-    public static Task VerifyFixAsync(string markup, string fixedMarkup, string? editorConfig = null, string? equivalenceKey = null)
+    public static Task VerifyFixAsync(string markup, string fixedMarkup, string? editorConfig = null, string? equivalenceKey = null, OutputKind? outputKind = null)
     {
         var test = Create(markup, editorConfig, equivalenceKey);
+        test.TestState.OutputKind = outputKind;
         test.FixedState.Sources.Add(fixedMarkup);
         test.CodeFixTestBehaviors |= CodeFixTestBehaviors.SkipFixAllInProjectCheck | CodeFixTestBehaviors.SkipFixAllInSolutionCheck;
         return test.RunAsync();
@@ -57,11 +58,12 @@ public static class CodeFixVerifier<TAnalyzer, TCodeFix>
     }
 
     /// <summary>Checks that no fix is offered for the markup's diagnostics (which must still be reported).</summary>
-    public static Task VerifyNoFixAsync(string markup, string? editorConfig = null)
+    public static Task VerifyNoFixAsync(string markup, string? editorConfig = null, OutputKind? outputKind = null)
     {
         Assert.True(markup.Contains("[|", System.StringComparison.Ordinal) || markup.Contains("{|", System.StringComparison.Ordinal),
             "A no-fix test expects at least one diagnostic");
         var test = Create(markup, editorConfig, equivalenceKey: null);
+        test.TestState.OutputKind = outputKind;
         // The fixed state is the test state itself: the framework then expects no code action to be offered, and
         // fails if one is, even one that changes nothing.
         test.FixedState.Sources.Add(markup);

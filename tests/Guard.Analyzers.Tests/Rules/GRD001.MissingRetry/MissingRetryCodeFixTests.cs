@@ -605,6 +605,36 @@ public class MissingRetryCodeFixTests
         """);
 
     [Fact]
+    public Task Uses_a_pipeline_declared_in_top_level_statements() => Fix.VerifyFixAsync("""
+        using System.Net.Http;
+        using Polly;
+
+        var pipeline = new ResiliencePipelineBuilder().AddRetry(new Polly.Retry.RetryStrategyOptions()).Build();
+        var http = new HttpClient();
+        var body = await [|http.GetStringAsync("https://api.example.com/v1/ticker")|];
+        System.Console.WriteLine(body);
+        """, """
+        using System.Net.Http;
+        using Polly;
+
+        var pipeline = new ResiliencePipelineBuilder().AddRetry(new Polly.Retry.RetryStrategyOptions()).Build();
+        var http = new HttpClient();
+        var body = await pipeline.ExecuteAsync(async ct => await http.GetStringAsync("https://api.example.com/v1/ticker", ct));
+        System.Console.WriteLine(body);
+        """, outputKind: OutputKind.ConsoleApplication);
+
+    // Top-level statements have no type to hold a new pipeline field, and a local added before the call could be
+    // declared after a use elsewhere or captured by a local function: no fix rather than a guess.
+    [Fact]
+    public Task Offers_no_fix_in_top_level_statements_without_a_pipeline() => Fix.VerifyNoFixAsync("""
+        using System.Net.Http;
+
+        var http = new HttpClient();
+        var body = await [|http.GetStringAsync("https://api.example.com/v1/ticker")|];
+        System.Console.WriteLine(body);
+        """, outputKind: OutputKind.ConsoleApplication);
+
+    [Fact]
     public async Task Offers_no_fix_without_Polly()
     {
         var source = """

@@ -48,9 +48,11 @@ public static class CodeFixVerifier<TAnalyzer, TCodeFix>
     /// where it legitimately differs (fixing one diagnostic can settle another: a retry or a lease added around an
     /// outer call also covers the call inside it, which FixAll, working from the diagnostics of before, fixes too).
     /// </summary>
-    public static Task VerifyFixAllAsync(string markup, string fixedMarkup, string? editorConfig = null, string? equivalenceKey = null, string? oneAtATimeMarkup = null)
+    public static Task VerifyFixAllAsync(string markup, string fixedMarkup, string? editorConfig = null, string? equivalenceKey = null, string? oneAtATimeMarkup = null,
+        OutputKind? outputKind = null)
     {
         var test = Create(markup, editorConfig, equivalenceKey);
+        test.TestState.OutputKind = outputKind;
         test.FixedState.Sources.Add(oneAtATimeMarkup ?? fixedMarkup);
         test.BatchFixedState.Sources.Add(fixedMarkup);
         test.BatchFixedState.MarkupHandling = MarkupMode.Allow;

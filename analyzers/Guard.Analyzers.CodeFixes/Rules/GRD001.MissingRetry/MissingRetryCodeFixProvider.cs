@@ -147,7 +147,7 @@ namespace Guard.Analyzers.CodeFixes.Rules.GRD001
             {
                 if (plans.TryGetValue(original, out var plan))
                     return Rewrite((AwaitExpressionSyntax)rewritten, plan, plan.ExistingPipeline ?? fields[plan.FieldOwner!.Declaration]);
-                return StaticFieldInsertion.Insert((TypeDeclarationSyntax)rewritten, FieldText(fields[original], settings, statusCodes), newLine);
+                return StaticFieldInsertion.Insert(rewritten, FieldText(fields[original], settings, statusCodes), newLine);
             });
             return await CodeFixSupport.FinishAsync(document.WithSyntaxRoot(newRoot), cancellationToken).ConfigureAwait(false);
         }
@@ -319,7 +319,7 @@ namespace Guard.Analyzers.CodeFixes.Rules.GRD001
                 plan.ExistingPipeline = FindExistingPipeline(model, await, pipelineType, cancellationToken);
                 if (plan.ExistingPipeline is null)
                 {
-                    plan.FieldOwner = StaticFieldInsertion.OwnerOf(await, model, cancellationToken);
+                    plan.FieldOwner = StaticFieldInsertion.OwnerOrEntryPointOf(await, model, cancellationToken);
                     if (plan.FieldOwner is null)
                         return null;
                 }

@@ -84,7 +84,7 @@ namespace Guard.Analyzers.CodeFixes.Rules.GRD003
             {
                 if (plans.TryGetValue(original, out var plan))
                     return Rewrite(rewritten, plan, plan.ExistingLimiter ?? fields[plan.FieldOwner!.Declaration], newLine);
-                return StaticFieldInsertion.Insert((TypeDeclarationSyntax)rewritten, FieldText(fields[original]), newLine);
+                return StaticFieldInsertion.Insert(rewritten, FieldText(fields[original]), newLine);
             });
             return await CodeFixSupport.FinishAsync(document.WithSyntaxRoot(newRoot), cancellationToken).ConfigureAwait(false);
         }
@@ -244,7 +244,7 @@ namespace Guard.Analyzers.CodeFixes.Rules.GRD003
                 plan.ExistingLimiter = FindExistingLimiter(model, region, plan.InsertionPosition, limiterType, cancellationToken);
                 if (plan.ExistingLimiter is null)
                 {
-                    plan.FieldOwner = StaticFieldInsertion.OwnerOf(region, model, cancellationToken);
+                    plan.FieldOwner = StaticFieldInsertion.OwnerOrEntryPointOf(region, model, cancellationToken);
                     if (plan.FieldOwner is null)
                         return null;
                 }
@@ -274,6 +274,9 @@ namespace Guard.Analyzers.CodeFixes.Rules.GRD003
                             return local.Modifiers.Any(SyntaxKind.AsyncKeyword);
                         case MethodDeclarationSyntax method:
                             return method.Modifiers.Any(SyntaxKind.AsyncKeyword);
+                        // Top-level statements may await anywhere: the compiler makes their entry point async.
+                        case GlobalStatementSyntax:
+                            return true;
                         case MemberDeclarationSyntax:
                             return false;
                     }

@@ -623,15 +623,118 @@ public class MissingRetryCodeFixTests
         System.Console.WriteLine(body);
         """, outputKind: OutputKind.ConsoleApplication);
 
-    // Top-level statements have no type to hold a new pipeline field, and a local added before the call could be
-    // declared after a use elsewhere or captured by a local function: no fix rather than a guess.
+    // The statements' class is the compiler's partial Program: the field goes in a part of it added to the file.
     [Fact]
-    public Task Offers_no_fix_in_top_level_statements_without_a_pipeline() => Fix.VerifyNoFixAsync("""
+    public Task Adds_the_pipeline_field_to_the_entry_point_class_in_top_level_statements() => Fix.VerifyFixAsync("""
         using System.Net.Http;
 
         var http = new HttpClient();
         var body = await [|http.GetStringAsync("https://api.example.com/v1/ticker")|];
         System.Console.WriteLine(body);
+        """, $$"""
+        using System;
+        using System.IO;
+        using System.Net.Http;
+        using System.Threading.Tasks;
+        using Polly;
+        using Polly.Retry;
+        using Polly.Timeout;
+
+        var http = new HttpClient();
+        var body = await s_retryPipeline.ExecuteAsync(async ct => await http.GetStringAsync("https://api.example.com/v1/ticker", ct));
+        System.Console.WriteLine(body);
+
+        partial class Program
+        {
+        {{Field(indent: "    ")}}
+        }
+
+        """, outputKind: OutputKind.ConsoleApplication);
+
+    // A part of Program the user wrote (as for WebApplicationFactory<Program>) is another part of the same class: the
+    // new field's name must be free in it too.
+    [Fact]
+    public Task Names_the_top_level_field_apart_from_the_members_of_a_partial_Program_in_source() => Fix.VerifyFixAsync("""
+        using System.Net.Http;
+
+        var http = new HttpClient();
+        System.Console.WriteLine(await [|http.GetStringAsync("https://api.example.com/v1/ticker")|]);
+
+        public partial class Program
+        {
+            private static readonly int s_retryPipeline = 1;
+        }
+        """, $$"""
+        using System;
+        using System.IO;
+        using System.Net.Http;
+        using System.Threading.Tasks;
+        using Polly;
+        using Polly.Retry;
+        using Polly.Timeout;
+
+        var http = new HttpClient();
+        System.Console.WriteLine(await s_retryPipeline2.ExecuteAsync(async ct => await http.GetStringAsync("https://api.example.com/v1/ticker", ct)));
+
+        public partial class Program
+        {
+            private static readonly int s_retryPipeline = 1;
+        }
+
+        partial class Program
+        {
+        {{Field("s_retryPipeline2", "    ")}}
+        }
+
+        """, outputKind: OutputKind.ConsoleApplication);
+
+    // A part added after the last member would land inside the #if region that ends the file.
+    [Fact]
+    public Task Offers_no_pipeline_field_in_top_level_statements_when_the_file_ends_in_a_conditional_region() => Fix.VerifyNoFixAsync("""
+        using System.Net.Http;
+
+        var http = new HttpClient();
+        System.Console.WriteLine(await [|http.GetStringAsync("https://api.example.com/v1/ticker")|]);
+
+        #if !NEVER
+        partial class Program
+        {
+        }
+        #endif
+        """, outputKind: OutputKind.ConsoleApplication);
+
+    // Fix All in a file of top-level statements, a call in a local function among them: one part, one field.
+    [Fact]
+    public Task Fixes_all_top_level_calls_with_one_field() => Fix.VerifyFixAllAsync("""
+        using System.Net.Http;
+        using System.Threading.Tasks;
+
+        var http = new HttpClient();
+        System.Console.WriteLine(await [|http.GetStringAsync("https://api.example.com/a")|]);
+        System.Console.WriteLine(await Ticker());
+
+        async Task<string> Ticker() => await [|http.GetStringAsync("https://api.example.com/b")|];
+
+        """, $$"""
+        using System;
+        using System.IO;
+        using System.Net.Http;
+        using System.Threading.Tasks;
+        using Polly;
+        using Polly.Retry;
+        using Polly.Timeout;
+
+        var http = new HttpClient();
+        System.Console.WriteLine(await s_retryPipeline.ExecuteAsync(async ct => await http.GetStringAsync("https://api.example.com/a", ct)));
+        System.Console.WriteLine(await Ticker());
+
+        async Task<string> Ticker() => await s_retryPipeline.ExecuteAsync(async ct => await http.GetStringAsync("https://api.example.com/b", ct));
+
+        partial class Program
+        {
+        {{Field(indent: "    ")}}
+        }
+
         """, outputKind: OutputKind.ConsoleApplication);
 
     [Fact]

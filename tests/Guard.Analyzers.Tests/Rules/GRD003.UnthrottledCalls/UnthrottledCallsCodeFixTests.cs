@@ -50,6 +50,33 @@ public class UnthrottledCallsCodeFixTests
 
         """;
 
+    // The statements' class is the compiler's partial Program: the limiter goes in a part of it added to the file.
+    [Fact]
+    public Task Adds_the_limiter_to_the_entry_point_class_in_top_level_statements() => Fix.VerifyFixAsync("""
+        using System.Net.Http;
+
+        var http = new HttpClient();
+        foreach (var symbol in args)
+            await [|http.GetAsync("https://api/ticker?symbol=" + symbol)|];
+        """, $$"""
+        using System;
+        using System.Net.Http;
+        using System.Threading.RateLimiting;
+
+        var http = new HttpClient();
+        foreach (var symbol in args)
+        {
+        {{Acquire("    ", arguments: "1")}}
+            await http.GetAsync("https://api/ticker?symbol=" + symbol);
+        }
+
+        partial class Program
+        {
+        {{Field()}}
+        }
+
+        """, outputKind: OutputKind.ConsoleApplication);
+
     [Fact]
     public Task Adds_a_token_bucket_and_acquires_a_lease_at_the_top_of_the_loop() => Fix.VerifyFixAsync("""
         using System.Collections.Generic;

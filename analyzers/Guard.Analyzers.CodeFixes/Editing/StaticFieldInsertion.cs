@@ -98,6 +98,10 @@ namespace Guard.Analyzers.CodeFixes.Editing
         /// </summary>
         private static CompilationUnitSyntax AddEntryPointPart(CompilationUnitSyntax unit, string fieldText, string newLine)
         {
+            // A part already in the file (one an earlier fix added, or the user's) takes the field, unless directives
+            // could make that part conditional.
+            if (!unit.ContainsDirectives && LastProgramPart(unit) is { } existing)
+                return unit.ReplaceNode(existing, Insert(existing, fieldText, newLine));
             var lines = fieldText.Replace("\r\n", "\n").TrimEnd('\n').Split('\n');
             var text = "partial class Program" + newLine + "{" + newLine;
             foreach (var line in lines)
@@ -107,6 +111,17 @@ namespace Guard.Analyzers.CodeFixes.Editing
                 .WithLeadingTrivia(EndsALine(unit) ? new[] { SyntaxFactory.EndOfLine(newLine) } : new[] { SyntaxFactory.EndOfLine(newLine), SyntaxFactory.EndOfLine(newLine) })
                 .WithAdditionalAnnotations(Formatter.Annotation);
             return unit.WithMembers(unit.Members.Add(part));
+        }
+
+        private static ClassDeclarationSyntax? LastProgramPart(CompilationUnitSyntax unit)
+        {
+            for (var i = unit.Members.Count - 1; i >= 0; i--)
+            {
+                if (unit.Members[i] is ClassDeclarationSyntax { TypeParameterList: null } part && part.Identifier.ValueText == "Program" &&
+                    part.Modifiers.Any(SyntaxKind.PartialKeyword))
+                    return part;
+            }
+            return null;
         }
 
         private static bool EndsALine(CompilationUnitSyntax unit)

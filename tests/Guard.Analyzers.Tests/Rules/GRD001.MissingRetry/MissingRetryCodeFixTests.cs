@@ -651,8 +651,8 @@ public class MissingRetryCodeFixTests
 
         """, outputKind: OutputKind.ConsoleApplication);
 
-    // A part of Program the user wrote (as for WebApplicationFactory<Program>) is another part of the same class: the
-    // new field's name must be free in it too.
+    // A part of Program already in the file (the user's, as for WebApplicationFactory<Program>, or one an earlier fix
+    // added) takes the field, under a name free in the whole class.
     [Fact]
     public Task Names_the_top_level_field_apart_from_the_members_of_a_partial_Program_in_source() => Fix.VerifyFixAsync("""
         using System.Net.Http;
@@ -679,13 +679,8 @@ public class MissingRetryCodeFixTests
         public partial class Program
         {
             private static readonly int s_retryPipeline = 1;
-        }
-
-        partial class Program
-        {
         {{Field("s_retryPipeline2", "    ")}}
         }
-
         """, outputKind: OutputKind.ConsoleApplication);
 
     // A part added after the last member would land inside the #if region that ends the file.

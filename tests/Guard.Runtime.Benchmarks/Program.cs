@@ -63,13 +63,11 @@ public static class Program
         var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
         var guard = RepositoryPaths.Combine("runtime", "Guard.Cli", "bin", configuration, "net8.0", "guard.dll");
         var targets = RepositoryPaths.Combine("tests", "Guard.TestTargets", "bin", configuration, "net10.0", "Guard.TestTargets.dll");
+        var peers = OptionText(args, "--peers") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "guard", "peers");
         if (Option(args, "--overhead-rounds", 0) is var rounds && rounds > 0)
-            return Overhead.Run(guard, targets, (int)rounds, Option(args, "--window", 10),
-                OptionText(args, "--peers") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "guard", "peers"),
-                (int)Option(args, "--cpu-work", 0));
+            return Overhead.Run(guard, targets, (int)rounds, Option(args, "--window", 10), peers, (int)Option(args, "--cpu-work", 0));
         if (Option(args, "--soak-minutes", 0) is var soakMinutes && soakMinutes > 0)
-            return Overhead.Soak(guard, targets, soakMinutes, (int)Option(args, "--cpu-work", 0), OptionText(args, "--soak-peer"),
-                OptionText(args, "--peers") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "guard", "peers"));
+            return Overhead.Soak(guard, targets, soakMinutes, (int)Option(args, "--cpu-work", 0), OptionText(args, "--soak-peer"), peers);
         if (Option(args, "--heap-snapshot-mb", 0) is var heapMB && heapMB > 0)
             return HeapSnapshotBench.Run(targets, heapMB, (int)Option(args, "--runs", 3));
 

@@ -35,8 +35,7 @@ public static class CodeFixVerifier<TAnalyzer, TCodeFix>
     /// </remarks>
     public static Task VerifyFixAsync(string markup, string fixedMarkup, string? editorConfig = null, string? equivalenceKey = null, OutputKind? outputKind = null)
     {
-        var test = Create(markup, editorConfig, equivalenceKey);
-        test.TestState.OutputKind = outputKind;
+        var test = Create(markup, editorConfig, equivalenceKey, outputKind);
         test.FixedState.Sources.Add(fixedMarkup);
         test.CodeFixTestBehaviors |= CodeFixTestBehaviors.SkipFixAllInProjectCheck | CodeFixTestBehaviors.SkipFixAllInSolutionCheck;
         return test.RunAsync();
@@ -51,8 +50,7 @@ public static class CodeFixVerifier<TAnalyzer, TCodeFix>
     public static Task VerifyFixAllAsync(string markup, string fixedMarkup, string? editorConfig = null, string? equivalenceKey = null, string? oneAtATimeMarkup = null,
         OutputKind? outputKind = null)
     {
-        var test = Create(markup, editorConfig, equivalenceKey);
-        test.TestState.OutputKind = outputKind;
+        var test = Create(markup, editorConfig, equivalenceKey, outputKind);
         test.FixedState.Sources.Add(oneAtATimeMarkup ?? fixedMarkup);
         test.BatchFixedState.Sources.Add(fixedMarkup);
         test.BatchFixedState.MarkupHandling = MarkupMode.Allow;
@@ -64,21 +62,22 @@ public static class CodeFixVerifier<TAnalyzer, TCodeFix>
     {
         Assert.True(markup.Contains("[|", System.StringComparison.Ordinal) || markup.Contains("{|", System.StringComparison.Ordinal),
             "A no-fix test expects at least one diagnostic");
-        var test = Create(markup, editorConfig, equivalenceKey: null);
-        test.TestState.OutputKind = outputKind;
+        var test = Create(markup, editorConfig, equivalenceKey: null, outputKind);
         // The fixed state is the test state itself: the framework then expects no code action to be offered, and
         // fails if one is, even one that changes nothing.
         test.FixedState.Sources.Add(markup);
         return test.RunAsync();
     }
 
-    private static GuardCodeFixTest<TAnalyzer, TCodeFix> Create(string markup, string? editorConfig, string? equivalenceKey)
+    /// <param name="outputKind">ConsoleApplication for top-level statements; the framework's default (a library) when null.</param>
+    private static GuardCodeFixTest<TAnalyzer, TCodeFix> Create(string markup, string? editorConfig, string? equivalenceKey, OutputKind? outputKind)
     {
         var test = new GuardCodeFixTest<TAnalyzer, TCodeFix>
         {
             TestCode = markup,
             CodeActionEquivalenceKey = equivalenceKey,
         };
+        test.TestState.OutputKind = outputKind;
         GuardTestSetup.Configure(test, editorConfig, allowCompilerErrors: false);
         // The fixed source's markup names the diagnostics left after the fix, fixable ones included (by default the
         // framework ignores fixable ids in fixed markup).

@@ -623,6 +623,18 @@ public class MissingRetryCodeFixTests
         System.Console.WriteLine(body);
         """, outputKind: OutputKind.ConsoleApplication);
 
+    /// <summary>The usings of a file of top-level statements after the pipeline fix, and the blank line after them.</summary>
+    private const string TopLevelUsings = """
+        using System;
+        using System.IO;
+        using System.Net.Http;
+        using System.Threading.Tasks;
+        using Polly;
+        using Polly.Retry;
+        using Polly.Timeout;
+
+        """;
+
     // The statements' class is the compiler's partial Program: the field goes in a part of it added to the file.
     [Fact]
     public Task Adds_the_pipeline_field_to_the_entry_point_class_in_top_level_statements() => Fix.VerifyFixAsync("""
@@ -632,14 +644,7 @@ public class MissingRetryCodeFixTests
         var body = await [|http.GetStringAsync("https://api.example.com/v1/ticker")|];
         System.Console.WriteLine(body);
         """, $$"""
-        using System;
-        using System.IO;
-        using System.Net.Http;
-        using System.Threading.Tasks;
-        using Polly;
-        using Polly.Retry;
-        using Polly.Timeout;
-
+        {{TopLevelUsings}}
         var http = new HttpClient();
         var body = await s_retryPipeline.ExecuteAsync(async ct => await http.GetStringAsync("https://api.example.com/v1/ticker", ct));
         System.Console.WriteLine(body);
@@ -665,14 +670,7 @@ public class MissingRetryCodeFixTests
             private static readonly int s_retryPipeline = 1;
         }
         """, $$"""
-        using System;
-        using System.IO;
-        using System.Net.Http;
-        using System.Threading.Tasks;
-        using Polly;
-        using Polly.Retry;
-        using Polly.Timeout;
-
+        {{TopLevelUsings}}
         var http = new HttpClient();
         System.Console.WriteLine(await s_retryPipeline2.ExecuteAsync(async ct => await http.GetStringAsync("https://api.example.com/v1/ticker", ct)));
 
@@ -711,14 +709,7 @@ public class MissingRetryCodeFixTests
         async Task<string> Ticker() => await [|http.GetStringAsync("https://api.example.com/b")|];
 
         """, $$"""
-        using System;
-        using System.IO;
-        using System.Net.Http;
-        using System.Threading.Tasks;
-        using Polly;
-        using Polly.Retry;
-        using Polly.Timeout;
-
+        {{TopLevelUsings}}
         var http = new HttpClient();
         System.Console.WriteLine(await s_retryPipeline.ExecuteAsync(async ct => await http.GetStringAsync("https://api.example.com/a", ct)));
         System.Console.WriteLine(await Ticker());
